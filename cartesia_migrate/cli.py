@@ -1,0 +1,332 @@
+"""The command line: a thin printer over ``cartesia_migrate.engine``.
+
+Exit codes: 0 nothing to report; 1 findings remain (for ``fix``: findings it could
+not fix); 2 error (bad usage, bad config, missing path, unreadable/unparsable file).
+``--version``, ``rules`` and ``explain`` import neither libcst nor httpx.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import List, Optional
+
+import click
+
+from . import __version__, catalog
+from .redact import redact
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMAT_CHOICE = click.Choice(["text", "json", "sarif", "github"], case_sensitive=False)
+
+
+class UsageError(click.UsageError):
+    exit_code = EXIT_ERROR
+
+
+def _err(msg: str) -> None:
+    click.echo(redact(msg), err=True)
+
+
+def _color() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _codes_option(value: Optional[str]):
+    if value is None:
+        return None
+    from .config import ConfigError, parse_codes
+
+    try:
+        return parse_codes(value)
+    except ConfigError as e:
+        raise UsageError(str(e))
+
+
+def common_options(f):
+    opts = [
+        click.argument("paths", nargs=-1, type=click.Path()),
+        click.option("--select", metavar="CODES", help="Comma-separated rule codes or prefixes to enable (CM1, CM101)."),
+        click.option("--ignore", metavar="CODES", help="Comma-separated rule codes or prefixes to disable."),
+        click.option("--output-format", type=FORMAT_CHOICE, default="text", show_default=True),
+        click.option("--offline", is_flag=True, help="Never touch the network: use the cache, then the bundled models snapshot."),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the findings and models caches."),
+        click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain (errors still exit 2)."),
+        click.option("--stdin-filename", metavar="NAME", help="The file name to use for source read from stdin (-)."),
+        click.option("--config", "config_file", type=click.Path(), help="Use this TOML file instead of the closest pyproject.toml."),
+        click.option("--statistics", is_flag=True, help="Show the number of findings per rule instead of each finding."),
+        click.option("--exclude", multiple=True, metavar="GLOB", help="Exclude files and folders (replaces the defaults)."),
+        click.option("--extend-exclude", multiple=True, metavar="GLOB", help="Exclude files and folders (in addition)."),
+        click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors."),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="cartesia-migrate")
+def main() -> None:
+    """Find and fix Python code that breaks on Cartesia's API and SDK changes."""
+
+
+def _overrides(select, ignore, exclude, extend_exclude, offline):
+    from .config import Overrides
+
+    return Overrides(
+        select=_codes_option(select),
+        ignore=_codes_option(ignore) or (),
+        exclude=tuple(exclude) if exclude else None,
+        extend_exclude=tuple(extend_exclude),
+        offline=True if offline else None,
+    )
+
+
+def _load_models(offline: bool, no_cache: bool):
+    from . import models
+
+    return models.load(offline=offline, use_cache=not no_cache, log=_err)
+
+
+def _stdin_run(mode: str, opts: dict, unsafe: bool, diff: bool = False):
+    """check/fix of source read from stdin."""
+    from .config import ConfigError, Resolver
+    from .engine import RunResult, fix_text, handler_for
+    from .filetypes import kind_of
+    from .finding import FileError, FileResult
+    from .io import InputError, source_from_bytes
+
+    name = opts["stdin_filename"] or "-"
+    try:
+        resolver = Resolver(opts["config_file"], opts["overrides"])
+        settings = resolver.for_path(name if name != "-" else os.path.join(os.getcwd(), "stdin.py"))
+    except ConfigError as e:
+        raise UsageError(str(e))
+    models = _load_models(opts["offline"] or settings.offline, opts["no_cache"])
+    run = RunResult(models_source=models.describe_source(), files_checked=1)
+    raw = sys.stdin.buffer.read()
+    handler = handler_for(kind_of(name) or "python")
+    codes = [c for c in settings.enabled_codes() if settings.enabled_for(c, name)]
+    try:
+        source = source_from_bytes(name, raw, python=getattr(handler, "python_encoding", True))
+        if mode == "check":
+            run.results.append(FileResult(name, findings=handler.analyze(source, settings, models, codes)))
+        else:
+            text, remaining, fixed = fix_text(source, settings, models, codes, unsafe, handler)
+            r = FileResult(name, findings=remaining, fixed=fixed, changed=text != source.text, new_text=text)
+            if diff and r.changed:
+                import difflib
+
+                r.diff = "".join(difflib.unified_diff(source.text.splitlines(True), text.splitlines(True),
+                                                      fromfile="a/" + name, tofile="b/" + name))
+            run.results.append(r)
+    except InputError as e:
+        run.errors.append(FileError(name, str(e)))
+        run.results.append(FileResult(name, error=run.errors[-1], new_text=raw.decode("utf-8", "replace")))
+    return run
+
+
+def _do(mode: str, paths, *, unsafe=False, diff=False, **opts):
+    from .config import ConfigError
+    from .engine import check_paths, fix_paths
+
+    opts["overrides"] = _overrides(opts.pop("select"), opts.pop("ignore"), opts.pop("exclude"),
+                                   opts.pop("extend_exclude"), opts["offline"])
+    if opts["verbose"]:
+        os.environ["CARTESIA_MIGRATE_DEBUG"] = "1"
+    paths = list(paths) or ["."]
+    if "-" in paths:
+        if len(paths) > 1:
+            raise UsageError("'-' (stdin) cannot be combined with other paths")
+        run = _stdin_run(mode, opts, unsafe, diff)
+    else:
+        models = None
+        if opts["offline"]:
+            models = _load_models(True, opts["no_cache"])
+        kw = dict(config_file=opts["config_file"], overrides=opts["overrides"], models=models,
+                  use_cache=not opts["no_cache"], log=_err)
+        try:
+            if mode == "check":
+                run = check_paths(paths, **kw)
+            else:
+                run = fix_paths(paths, diff=diff, unsafe=unsafe, **kw)
+        except ConfigError as e:
+            raise UsageError(str(e))
+    return run
+
+
+def _report(run, mode: str, fmt: str, statistics: bool, exit_zero: bool, diff: bool = False,
+            stdin_fix: bool = False) -> int:
+    from .formats import render
+
+    _err("cartesia-migrate: models: %s" % run.models_source)
+    out = sys.stdout
+    if stdin_fix:
+        # fixed source to stdout, diagnostics to stderr (like ruff)
+        r = run.results[0]
+        out.write(r.new_text or "")
+        out.flush()
+        out = sys.stderr
+    if diff:
+        for r in run.results:
+            if r.diff:
+                out.write(redact(r.diff))
+    elif statistics:
+        out.write(redact(_statistics(run)))
+    else:
+        text = render(fmt.lower(), run, color=_color() and fmt == "text")
+        out.write(text)
+    out.flush()
+    for e in run.errors:
+        if fmt != "github":
+            _err("%s: error: %s" % (e.path, e.reason))
+    findings = run.findings
+    if fmt == "text":
+        _err(_summary(run, mode, diff))
+    if run.errors:
+        return EXIT_ERROR
+    if findings and not exit_zero:
+        return EXIT_FINDINGS
+    if diff and run.changed_files and not exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _statistics(run) -> str:
+    counts = {}
+    for f in run.findings:
+        n, fixable = counts.get(f.code, (0, 0))
+        counts[f.code] = (n + 1, fixable + (1 if f.fix is not None else 0))
+    lines = []
+    for code, (n, fixable) in sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        lines.append("%5d\t%s\t%s\t%s" % (n, code, catalog.get(code).name,
+                                           "[*] %d fixable" % fixable if fixable else ""))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _summary(run, mode: str, diff: bool) -> str:
+    findings = run.findings
+    safe = sum(1 for f in findings if f.fix and f.fix.applicability == "safe")
+    unsafe = sum(1 for f in findings if f.fix and f.fix.applicability == "unsafe")
+    parts = []
+    if mode == "fix" and not diff:
+        parts.append("Fixed %d finding%s in %d file%s." % (run.fixed, "" if run.fixed == 1 else "s",
+                                                           len(run.changed_files),
+                                                           "" if len(run.changed_files) == 1 else "s"))
+    if diff:
+        parts.append("Would fix %d file%s." % (len(run.changed_files), "" if len(run.changed_files) == 1 else "s"))
+    if findings:
+        noun = "remaining" if mode == "fix" and not diff else "found"
+        s = "%d finding%s %s" % (len(findings), "" if len(findings) == 1 else "s", noun)
+        extra = []
+        if safe:
+            extra.append("%d fixable with `cartesia-migrate fix`" % safe)
+        if unsafe:
+            extra.append("%d more with `--unsafe-fixes`" % unsafe)
+        if extra:
+            s += " (" + ", ".join(extra) + ")"
+        parts.append(s + ".")
+    elif not run.errors:
+        parts.append("All checks passed! (%d file%s)" % (run.files_checked, "" if run.files_checked == 1 else "s"))
+    if run.errors:
+        parts.append("%d file%s could not be checked." % (len(run.errors), "" if len(run.errors) == 1 else "s"))
+    return " ".join(parts)
+
+
+@main.command()
+@common_options
+def check(paths, output_format, statistics, exit_zero, **opts):
+    """Report problems; never writes.  PATHS default to "."; "-" reads stdin."""
+    run = _do("check", paths, **opts)
+    sys.exit(_report(run, "check", output_format, statistics, exit_zero))
+
+
+@main.command()
+@common_options
+@click.option("--diff", is_flag=True, help="Print a unified diff of the fixes; write nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that change behaviour (review them).")
+def fix(paths, output_format, statistics, exit_zero, diff, unsafe_fixes, **opts):
+    """Apply safe fixes in place and report what is left."""
+    run = _do("fix", paths, unsafe=unsafe_fixes, diff=diff, **opts)
+    stdin_fix = list(paths) == ["-"] and not diff
+    sys.exit(_report(run, "fix", output_format, statistics, exit_zero, diff=diff, stdin_fix=stdin_fix))
+
+
+@main.command("rules")
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--all", "show_all", is_flag=True, help="Also list codes reserved in the catalogue but not implemented yet.")
+def rules_cmd(output_format, show_all):
+    """The rule catalogue: code, name, fix applicability."""
+    import json
+
+    rows = [info for info in catalog.CATALOG.values() if show_all or info.implemented]
+    if output_format == "json":
+        click.echo(json.dumps([{
+            "code": i.code, "name": i.name, "fix": i.fix, "severity": i.severity,
+            "summary": i.summary, "url": i.url, "implemented": i.implemented,
+        } for i in rows], indent=2))
+        return
+    for i in rows:
+        click.echo("%-6s %-26s %-7s %s%s" % (i.code, i.name, i.fix, i.summary,
+                                           "" if i.implemented else "  (not implemented yet)"))
+
+
+@main.command()
+@click.argument("code")
+def explain(code):
+    """Print a rule's doc: what, why, example, use instead, fix safety, dates."""
+    from .docs import load_doc
+
+    code = code.upper()
+    if code not in catalog.CATALOG:
+        raise UsageError("unknown rule code %r (see `cartesia-migrate rules`)" % code)
+    doc = load_doc(code)
+    if doc is None:
+        raise UsageError("%s (%s) is reserved in the catalogue but not implemented yet"
+                         % (code, catalog.get(code).name))
+    click.echo(doc.rstrip("\n"))
+
+
+@main.command()
+@click.option("--offline", is_flag=True, help="Show the bundled snapshot (or cache) without touching the network.")
+@click.option("--no-cache", is_flag=True, help="Do not use the models cache.")
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def models(offline, no_cache, output_format):
+    """The models list in use, its source and age, and which IDs are deprecated."""
+    import json
+
+    ml = _load_models(offline, no_cache)
+    known = ml.known
+    ids = sorted(set(known) | set(ml.served), key=lambda i: (known[i].capability if i in known else "tts", i))
+    rows = []
+    for mid in ids:
+        info = known.get(mid)
+        rows.append({
+            "id": mid,
+            "on_list": mid in ml.served,
+            "capability": info.capability if info else None,
+            "kind": info.kind if info else ("dated" if mid[-10:-6].isdigit() else "alias"),
+            "status": info.status if info else "listed",
+            "resolves_to": info.resolves_to if info else None,
+            "released": info.released if info else None,
+            "removed_on": info.removed_on if info else None,
+            "removed_languages": list(info.removed_languages) if info else [],
+            "successor": (ml.newest_dated(info.successor) or info.successor) if info and info.successor else None,
+        })
+    if output_format == "json":
+        click.echo(json.dumps({"source": ml.source, "description": ml.describe_source(),
+                               "snapshot_date": ml.snapshot_date, "fetched_at": ml.fetched_at,
+                               "models": rows}, indent=2))
+        return
+    click.echo("Models list: %s" % ml.describe_source())
+    click.echo("%-26s %-5s %-7s %-13s %-11s %-22s %s" % ("ID", "CAP", "KIND", "STATUS", "REMOVED ON",
+                                                        "REMOVED LANGUAGES", "SUCCESSOR / RESOLVES TO"))
+    for r in rows:
+        click.echo("%-26s %-5s %-7s %-13s %-11s %-22s %s" % (
+            r["id"], r["capability"] or "", r["kind"], r["status"] + ("" if r["on_list"] else "*"),
+            r["removed_on"] or "", ",".join(r["removed_languages"]),
+            r["successor"] or (("-> " + r["resolves_to"]) if r["resolves_to"] else "")))
+    click.echo("* not on the list in use: a fix never writes it")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,242 @@
+"""Configuration: ``[tool.cartesia-migrate]`` in the closest pyproject.toml, or ``--config``.
+
+Hierarchical like ruff: each file uses the closest ``pyproject.toml`` among its
+ancestors that has a ``[tool.cartesia-migrate]`` section.  Command-line options
+override: ``--select`` replaces, ``--ignore``/``--extend-exclude`` add.
+Unknown keys are an error that names them.
+"""
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass, field, replace
+from typing import Dict, List, Optional, Sequence, Tuple
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from . import catalog
+
+SECTION = "cartesia-migrate"
+DEFAULT_EXCLUDE = (".venv", "venv", "site-packages", "node_modules", "build", "dist", ".git",
+                   "__pycache__", ".tox", ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache")
+KNOWN_KEYS = {
+    "select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "pin-dated",
+    "replacement-model", "pvc-voices", "target-sdk", "offline",
+}
+
+
+class ConfigError(Exception):
+    """Bad configuration; str(self) is the one-line message (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: Tuple[str, ...] = ("CM",)
+    ignore: Tuple[str, ...] = ()
+    exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: Tuple[str, ...] = ()
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    pin_dated: bool = True
+    replacement_model: Optional[str] = None
+    pvc_voices: Tuple[Tuple[str, str], ...] = ()
+    target_sdk: str = "4"
+    offline: bool = False
+    root: str = "."  # folder of the pyproject.toml the settings came from
+    source: Optional[str] = None
+
+    def enabled(self, code: str) -> bool:
+        return rule_enabled(code, self.select, self.ignore)
+
+    def enabled_for(self, code: str, path: str) -> bool:
+        if not self.enabled(code):
+            return False
+        for pattern, codes in self.per_file_ignores:
+            if path_matches(path, pattern, self.root) and any(code.startswith(c) for c in codes):
+                return False
+        return True
+
+    def enabled_codes(self) -> List[str]:
+        return [c for c in catalog.CATALOG if self.enabled(c)]
+
+    @property
+    def pvc_map(self) -> Dict[str, str]:
+        return dict(self.pvc_voices)
+
+    def fingerprint(self) -> str:
+        """A stable hash of everything that changes findings (for the cache)."""
+        d = {k: v for k, v in self.__dict__.items() if k not in ("root", "source")}
+        return hashlib.sha256(json.dumps(d, sort_keys=True, default=list).encode()).hexdigest()[:16]
+
+
+def rule_enabled(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
+    """ruff semantics: the most specific matching prefix wins; on a tie, ignore wins."""
+    s = max((len(p) for p in select if code.startswith(p)), default=-1)
+    if s < 0:
+        return False
+    i = max((len(p) for p in ignore if code.startswith(p)), default=-1)
+    return s > i
+
+
+def path_matches(path: str, pattern: str, root: str = ".") -> bool:
+    """Glob match of ``path`` (made relative to ``root``) or any of its parts against ``pattern``."""
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root)).replace(os.sep, "/")
+    if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern):
+        return True
+    parts = rel.split("/")
+    return any(fnmatch.fnmatch("/".join(parts[: i + 1]), pattern) for i in range(len(parts)))
+
+
+def parse_codes(value: str) -> Tuple[str, ...]:
+    codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
+    for c in codes:
+        if not c.startswith("CM") or not any(k.startswith(c) for k in catalog.CATALOG) and c != "CM":
+            raise ConfigError("unknown rule code or prefix %r" % c)
+    return codes
+
+
+def _codes(value, key: str) -> Tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError("%s must be a list of rule codes" % key)
+    return parse_codes(",".join(value))
+
+
+def settings_from_table(table: dict, root: str, source: str) -> Settings:
+    unknown = sorted(set(table) - KNOWN_KEYS)
+    if unknown:
+        raise ConfigError("%s: unknown key%s in [tool.%s]: %s" % (
+            source, "s" if len(unknown) > 1 else "", SECTION, ", ".join(unknown)))
+    s = Settings(root=root, source=source)
+    try:
+        if "select" in table:
+            s = replace(s, select=_codes(table["select"], "select"))
+        if "ignore" in table:
+            s = replace(s, ignore=_codes(table["ignore"], "ignore"))
+        for key, attr in (("exclude", "exclude"), ("extend-exclude", "extend_exclude")):
+            if key in table:
+                v = table[key]
+                if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                    raise ConfigError("%s must be a list of globs" % key)
+                s = replace(s, **{attr: tuple(v)})
+        if "per-file-ignores" in table:
+            pfi = table["per-file-ignores"]
+            if not isinstance(pfi, dict):
+                raise ConfigError("per-file-ignores must be a table of glob = [codes]")
+            s = replace(s, per_file_ignores=tuple(
+                (k, _codes(v, "per-file-ignores")) for k, v in pfi.items()))
+        for key, attr in (("pin-dated", "pin_dated"), ("offline", "offline")):
+            if key in table:
+                if not isinstance(table[key], bool):
+                    raise ConfigError("%s must be true or false" % key)
+                s = replace(s, **{attr: table[key]})
+        if "replacement-model" in table:
+            if not isinstance(table["replacement-model"], str):
+                raise ConfigError("replacement-model must be a string")
+            s = replace(s, replacement_model=table["replacement-model"])
+        if "pvc-voices" in table:
+            pv = table["pvc-voices"]
+            if not isinstance(pv, dict) or not all(isinstance(v, str) for v in pv.values()):
+                raise ConfigError("pvc-voices must be a table of voice-id = \"dated-model-id\"")
+            s = replace(s, pvc_voices=tuple(sorted(pv.items())))
+        if "target-sdk" in table:
+            v = str(table["target-sdk"])
+            if v not in ("3", "4"):
+                raise ConfigError("target-sdk must be \"3\" or \"4\"")
+            s = replace(s, target_sdk=v)
+    except ConfigError as e:
+        if str(e).startswith(source):
+            raise
+        raise ConfigError("%s: [tool.%s] %s" % (source, SECTION, e))
+    return s
+
+
+def load_file(path: str) -> Optional[Settings]:
+    """Settings from one TOML file, or None when it has no [tool.cartesia-migrate]."""
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except OSError as e:
+        raise ConfigError("%s: cannot read: %s" % (path, e.strerror or e))
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError("%s: invalid TOML: %s" % (path, e))
+    if os.path.basename(path) == "pyproject.toml" or "tool" in data:
+        table = data.get("tool", {}).get(SECTION)
+        if table is None:
+            return None
+    else:  # a dedicated config file: the table may be top level
+        table = data.get("tool", {}).get(SECTION, data)
+    if not isinstance(table, dict):
+        raise ConfigError("%s: [tool.%s] must be a table" % (path, SECTION))
+    return settings_from_table(table, os.path.dirname(os.path.abspath(path)), path)
+
+
+@dataclass
+class Overrides:
+    """Command-line options that override file settings."""
+
+    select: Optional[Tuple[str, ...]] = None
+    ignore: Tuple[str, ...] = ()
+    exclude: Optional[Tuple[str, ...]] = None
+    extend_exclude: Tuple[str, ...] = ()
+    offline: Optional[bool] = None
+
+    def apply(self, s: Settings) -> Settings:
+        if self.select is not None:
+            s = replace(s, select=self.select)
+        if self.ignore:
+            s = replace(s, ignore=s.ignore + self.ignore)
+        if self.exclude is not None:
+            s = replace(s, exclude=self.exclude)
+        if self.extend_exclude:
+            s = replace(s, extend_exclude=s.extend_exclude + self.extend_exclude)
+        if self.offline is not None:
+            s = replace(s, offline=self.offline or s.offline)
+        return s
+
+
+@dataclass
+class Resolver:
+    """Finds the settings for each file: ``--config`` for all, or the closest pyproject.toml."""
+
+    config_file: Optional[str] = None
+    overrides: Overrides = field(default_factory=Overrides)
+    _by_dir: Dict[str, Settings] = field(default_factory=dict)
+    _fixed: Optional[Settings] = None
+
+    def __post_init__(self) -> None:
+        if self.config_file is not None:
+            s = load_file(self.config_file)
+            if s is None:
+                s = Settings(root=os.path.dirname(os.path.abspath(self.config_file)),
+                             source=self.config_file)
+            self._fixed = self.overrides.apply(s)
+
+    def for_dir(self, folder: str) -> Settings:
+        if self._fixed is not None:
+            return self._fixed
+        folder = os.path.abspath(folder)
+        hit = self._by_dir.get(folder)
+        if hit is not None:
+            return hit
+        candidate = os.path.join(folder, "pyproject.toml")
+        s = load_file(candidate) if os.path.isfile(candidate) else None
+        if s is None:
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                s = self.overrides.apply(Settings(root=os.getcwd()))
+            else:
+                s = self.for_dir(parent)
+        else:
+            s = self.overrides.apply(s)
+        self._by_dir[folder] = s
+        return s
+
+    def for_path(self, path: str) -> Settings:
+        return self.for_dir(os.path.dirname(os.path.abspath(path)))

@@ -1,0 +1,139 @@
+"""Discovery: the files a run looks at.
+
+Directories are walked without following symlinked folders (no loops);
+``.gitignore`` files (nested too) are honoured with pathspec's gitignore
+semantics; ``exclude``/``extend-exclude`` globs and the default excludes prune
+the walk.  A file named explicitly is always checked.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
+
+import pathspec
+
+from .config import Resolver, path_matches
+from .filetypes import kind_of
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str  # as shown to the user
+    kind: str
+    root: str  # absolute real path of the tree it was found under (write guard)
+    explicit: bool = False
+
+
+@dataclass(frozen=True)
+class Missing:
+    path: str
+    reason: str
+
+
+def _gitignore(folder: str) -> Optional[pathspec.PathSpec]:
+    p = os.path.join(folder, ".gitignore")
+    try:
+        with open(p, encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _excluded(path: str, resolver: Resolver) -> bool:
+    s = resolver.for_path(path) if os.path.isfile(path) else resolver.for_dir(path)
+    name = os.path.basename(path.rstrip("/"))
+    for pattern in s.exclude + s.extend_exclude:
+        if name == pattern or path_matches(path, pattern, s.root):
+            return True
+    return False
+
+
+def discover(paths: List[str], resolver: Resolver) -> Tuple[List[Target], List[Missing]]:
+    targets: List[Target] = []
+    missing: List[Missing] = []
+    seen = set()
+    for given in paths:
+        if os.path.islink(given) and not os.path.exists(given):
+            try:
+                os.stat(given)
+                reason = "broken symbolic link"
+            except OSError as e:
+                reason = "symbolic link loop" if e.errno == 40 else "broken symbolic link"
+            missing.append(Missing(given, reason))
+            continue
+        if not os.path.exists(given):
+            missing.append(Missing(given, "no such file or directory"))
+            continue
+        root = os.path.realpath(given if os.path.isdir(given) else os.path.dirname(given) or ".")
+        if not os.path.isdir(given):
+            # explicit file: always checked (even excluded or of an unknown kind: as Python)
+            key = os.path.realpath(given)
+            if key not in seen:
+                seen.add(key)
+                targets.append(Target(given, kind_of(given) or "python", root, explicit=True))
+            continue
+        for path in _walk(given, resolver):
+            key = os.path.realpath(path)
+            if key in seen:
+                continue
+            seen.add(key)
+            targets.append(Target(path, kind_of(path) or "python", root))
+    return targets, missing
+
+
+def _walk(top: str, resolver: Resolver) -> Iterator[str]:
+    specs: Dict[str, pathspec.PathSpec] = {}
+    # .gitignore files above `top` up to the repository root also apply
+    ancestors = []
+    d = os.path.abspath(top)
+    while True:
+        ancestors.append(d)
+        if os.path.isdir(os.path.join(d, ".git")):
+            break
+        parent = os.path.dirname(d)
+        if parent == d:
+            ancestors = [os.path.abspath(top)]
+            break
+        d = parent
+    for a in ancestors:
+        spec = _gitignore(a)
+        if spec is not None:
+            specs[a] = spec
+
+    def ignored(abs_path: str, is_dir: bool) -> bool:
+        for base, spec in specs.items():
+            if abs_path == base or not abs_path.startswith(base + os.sep):
+                continue
+            rel = os.path.relpath(abs_path, base).replace(os.sep, "/")
+            if spec.match_file(rel + ("/" if is_dir else "")):
+                return True
+        return False
+
+    for folder, dirs, files in os.walk(top, followlinks=False):
+        afolder = os.path.abspath(folder)
+        if afolder not in specs:
+            spec = _gitignore(afolder)
+            if spec is not None:
+                specs[afolder] = spec
+        keep = []
+        for d in sorted(dirs):
+            full = os.path.join(folder, d)
+            if os.path.islink(full):
+                continue
+            if _excluded(full, resolver) or ignored(os.path.join(afolder, d), True):
+                continue
+            keep.append(d)
+        dirs[:] = keep
+        for f in sorted(files):
+            full = os.path.join(folder, f)
+            if kind_of(full) is None:
+                continue
+            if _excluded(full, resolver) or ignored(os.path.join(afolder, f), False):
+                continue
+            yield _clean(full)
+
+
+def _clean(path: str) -> str:
+    return path[2:] if path.startswith("./") else path

@@ -1,0 +1,544 @@
+"""The per-file pipeline and the public Python API.
+
+    discover -> read bytes -> prefilter -> parse once -> one batched traversal
+    -> findings -> suppressions -> (report | fix: apply edits, re-parse, write)
+
+Public API (the CLI only prints what these return):
+
+- ``check_source(text, path="<stdin>", config=None, models=None)`` -> list of Finding
+- ``fix_source(text, path, config=None, models=None, unsafe=False)`` -> (new_text, remaining findings)
+- ``check_paths(paths, ...)`` / ``fix_paths(paths, ...)`` -> RunResult
+"""
+from __future__ import annotations
+
+import bisect
+import difflib
+import hashlib
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from . import __version__, catalog, registry
+from .config import ConfigError, Overrides, Resolver, Settings
+from .discover import Missing, Target, discover
+from .finding import Edit, FileError, FileResult, Finding, Fix
+from .io import InputError, Source, encode, read_source, source_from_bytes, write_atomic
+from .suppress import Suppressions, skip_file
+
+#: above this many files to parse, parse in worker processes
+PARALLEL_THRESHOLD = 24
+MAX_FIX_PASSES = 8
+
+
+@dataclass
+class RunResult:
+    results: List[FileResult] = field(default_factory=list)
+    errors: List[FileError] = field(default_factory=list)
+    models_source: str = ""
+    files_checked: int = 0
+
+    @property
+    def findings(self) -> List[Finding]:
+        out = [f for r in self.results for f in r.findings]
+        out.sort(key=Finding.sort_key)
+        return out
+
+    @property
+    def fixed(self) -> int:
+        return sum(r.fixed for r in self.results)
+
+    @property
+    def changed_files(self) -> List[FileResult]:
+        return [r for r in self.results if r.changed]
+
+
+# ---------------------------------------------------------------------------------------
+# positions and edits
+
+
+class LineIndex:
+    """(1-based line, 0-based column) <-> offset in the decoded text."""
+
+    _NL = re.compile(r"\r\n|\r|\n")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in self._NL.finditer(text)]
+
+    def offset(self, line: int, column: int) -> int:
+        if line - 1 >= len(self.starts):
+            return len(self.text)
+        return min(self.starts[line - 1] + column, len(self.text))
+
+    def line_start(self, line: int) -> int:
+        if line - 1 >= len(self.starts):
+            return len(self.text)
+        return self.starts[line - 1]
+
+    def position(self, offset: int) -> Tuple[int, int]:
+        """1-based (row, column) of an offset."""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i + 1, offset - self.starts[i] + 1
+
+
+def _with_newline(content: str, newline: str) -> str:
+    return content.replace("\n", newline) if newline != "\n" and "\n" in content else content
+
+
+def make_edit(index: LineIndex, start: int, end: int, content: str) -> Edit:
+    return Edit(content, start, end, index.position(start), index.position(end))
+
+
+def fingerprint(code: str, text: str, start: int, end: int, occurrence: int = 0) -> str:
+    """Identifies a finding by rule and code, not line number (for baselines)."""
+    snippet = re.sub(r"\s+", " ", text[start:end]).strip()
+    return hashlib.sha256(("%s\0%s\0%d" % (code, snippet, occurrence)).encode()).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------------------------------
+# Python analysis
+
+
+class _Stack(list):
+    pass
+
+
+def analyze_python(source: Source, settings: Settings, models, codes: Sequence[str]) -> List[Finding]:
+    """All findings of one decoded Python source (suppressions applied)."""
+    import libcst as cst
+    from libcst._batched_visitor import visit_batched
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from .bindings import Bindings, BindingTracker
+    from .rule import FileContext, InsertAfter, InsertAtOffset, InsertBefore, Replace
+
+    text = source.text
+    classes = registry.select(codes, "python")
+    if not classes or skip_file(text):
+        return []
+    pf = registry.prefilter(classes)
+    if pf is not None and not pf.search(source.raw if source.raw else text.encode("utf-8", "replace")) \
+            and not pf.search(source.path.encode("utf-8", "replace")):
+        return []
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as e:
+        raise InputError("syntax error at line %d, column %d: %s" % (
+            e.raw_line, e.raw_column + 1, str(e.message).splitlines()[0] if e.message else "invalid syntax"))
+    except RecursionError:
+        raise InputError("too deeply nested to parse")
+    except Exception as e:  # the native parser's own errors
+        raise InputError("cannot parse: %s" % (str(e).splitlines()[0] if str(e) else type(e).__name__))
+
+    ctx = FileContext(path=source.path, text=text, settings=settings, models=models, module=module)
+    ctx.bindings = Bindings()
+    rules = [BindingTracker(ctx.bindings)] + [cls(ctx) for cls in classes]
+    stack = ctx.stack
+    try:
+        visit_batched(module, rules, before_visit=stack.append, after_leave=lambda _n: stack.pop())
+    except RecursionError:
+        raise InputError("too deeply nested to analyze")
+    if not ctx.reports:
+        return []
+
+    try:
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    except RecursionError:
+        raise InputError("too deeply nested to analyze")
+    index = LineIndex(text)
+    sup = Suppressions(text)
+    findings: List[Finding] = []
+    seen_fp: Dict[str, int] = {}
+    for rep in ctx.reports:
+        if not settings.enabled_for(rep.code, source.path):
+            continue
+        rng = positions[rep.node]
+        start = index.offset(rng.start.line, rng.start.column)
+        end = index.offset(rng.end.line, rng.end.column)
+        stmt_rng = positions.get(rep.statement) if rep.statement is not None else None
+        if sup.suppressed(rep.code, rng.start.line, rng.end.line,
+                          stmt_rng.start.line if stmt_rng else None,
+                          stmt_rng.end.line if stmt_rng else None):
+            continue
+        fix = None
+        if rep.edits and rep.applicability in (catalog.SAFE, catalog.UNSAFE):
+            edits = []
+            for req in rep.edits:
+                if isinstance(req, Replace):
+                    r = positions[req.node]
+                    content = req.text if isinstance(req.text, str) else module.code_for_node(req.text)
+                    edits.append(make_edit(index, index.offset(r.start.line, r.start.column),
+                                           index.offset(r.end.line, r.end.column),
+                                           _with_newline(content, source.newline)))
+                elif isinstance(req, InsertBefore):
+                    off = index.line_start(positions[req.node].start.line)
+                    edits.append(make_edit(index, off, off, _with_newline(req.text, source.newline)))
+                elif isinstance(req, InsertAfter):
+                    line = positions[req.node].end.line
+                    off = index.line_start(line + 1)
+                    content = req.text
+                    if line >= len(index.starts):  # the node ends on the last line
+                        content = "\n" + content if not text.endswith(("\n", "\r")) else content
+                    edits.append(make_edit(index, off, off, _with_newline(content, source.newline)))
+                elif isinstance(req, InsertAtOffset):
+                    edits.append(make_edit(index, req.offset, req.offset,
+                                           _with_newline(req.text, source.newline)))
+            fix = Fix(rep.applicability, rep.fix_message or _default_fix_message(edits, text), tuple(edits))
+        info = catalog.get(rep.code)
+        noqa_row = rng.end.line if _is_multiline_string(rep.node) else rng.start.line
+        key = "%s:%s" % (rep.code, text[start:end])
+        occ = seen_fp.get(key, 0)
+        seen_fp[key] = occ + 1
+        findings.append(Finding(
+            code=rep.code, name=info.name, message=rep.message, path=source.path,
+            location=(rng.start.line, rng.start.column + 1), end_location=(rng.end.line, rng.end.column + 1),
+            severity=rep.severity, fix=fix, noqa_row=noqa_row, url=info.url,
+            fingerprint=fingerprint(rep.code, text, start, end, occ),
+        ))
+    return _dedupe(findings)
+
+
+def _is_multiline_string(node) -> bool:
+    import libcst as cst
+
+    return isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)) and \
+        ("\n" in getattr(node, "value", "") if isinstance(node, cst.SimpleString) else False)
+
+
+def _default_fix_message(edits: Sequence[Edit], text: str) -> str:
+    e = edits[0]
+    old = text[e.start_offset:e.end_offset]
+    if old:
+        return "Replace %s with %s" % (old, e.content)
+    return "Insert %s" % e.content.strip()
+
+
+def _dedupe(findings: List[Finding]) -> List[Finding]:
+    seen = set()
+    out = []
+    for f in findings:
+        k = (f.code, f.location, f.end_location, f.message)
+        if k not in seen:
+            seen.add(k)
+            out.append(f)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# handlers per file kind
+
+
+class PythonHandler:
+    kind = "python"
+    python_encoding = True
+
+    def analyze(self, source: Source, settings: Settings, models, codes) -> List[Finding]:
+        return analyze_python(source, settings, models, codes)
+
+    def validate(self, text: str) -> Optional[str]:
+        """None when ``text`` parses, else the reason."""
+        import libcst as cst
+
+        try:
+            cst.parse_module(text)
+        except Exception as e:  # pragma: no cover - exercised through fix safety tests
+            return str(e).splitlines()[0] if str(e) else type(e).__name__
+        return None
+
+
+HANDLERS: Dict[str, object] = {"python": PythonHandler()}
+
+
+def register_handler(kind: str, handler) -> None:
+    HANDLERS[kind] = handler
+
+
+def handler_for(kind: str):
+    if kind not in HANDLERS:
+        # handlers for other kinds register themselves on import
+        try:
+            import importlib
+
+            importlib.import_module("cartesia_migrate.handlers")
+        except ImportError:
+            pass
+    return HANDLERS.get(kind, HANDLERS["python"])
+
+
+# ---------------------------------------------------------------------------------------
+# fixing
+
+
+def _overlap(a: Tuple[int, int], b: Tuple[int, int]) -> bool:
+    (s1, e1), (s2, e2) = a, b
+    if s1 == e1 and s2 == e2:  # two insertions at one point: order would be ambiguous
+        return s1 == s2
+    if s1 == e1:
+        return s2 < s1 < e2
+    if s2 == e2:
+        return s1 < s2 < e1
+    return s1 < e2 and s2 < e1
+
+
+def select_edits(findings: Sequence[Finding], unsafe: bool) -> Tuple[List[Edit], int]:
+    """Non-overlapping edits of the applicable fixes (a conflicting fix waits for the next pass).
+
+    Identical edits of several findings (the same ``import os`` insertion) are applied once.
+    """
+    chosen: List[Edit] = []
+    chosen_set = set()
+    applied = 0
+    pending = [f for f in findings if f.fix and f.fix.edits and (f.fix.applicability == catalog.SAFE or unsafe)]
+    pending.sort(key=lambda f: min(e.start_offset for e in f.fix.edits))
+    for f in pending:
+        new = [e for e in f.fix.edits if (e.start_offset, e.end_offset, e.content) not in chosen_set]
+        if any(_overlap((e.start_offset, e.end_offset), (c.start_offset, c.end_offset))
+               for e in new for c in chosen):
+            continue
+        for e in new:
+            chosen.append(e)
+            chosen_set.add((e.start_offset, e.end_offset, e.content))
+        applied += 1
+    return chosen, applied
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    out = []
+    pos = 0
+    for e in sorted(edits, key=lambda e: (e.start_offset, e.end_offset)):
+        out.append(text[pos:e.start_offset])
+        out.append(e.content)
+        pos = e.end_offset
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def fix_text(source: Source, settings: Settings, models, codes, unsafe: bool,
+             handler=None) -> Tuple[str, List[Finding], int]:
+    """Apply fixes until nothing applicable is left.  Returns (text, remaining, fixed count)."""
+    handler = handler or HANDLERS["python"]
+    text = source.text
+    fixed = 0
+    findings = handler.analyze(source, settings, models, codes)
+    for _ in range(MAX_FIX_PASSES):
+        edits, applied = select_edits(findings, unsafe)
+        if not edits:
+            break
+        new_text = apply_edits(text, edits)
+        if new_text == text:
+            break
+        problem = handler.validate(new_text)
+        if problem is not None:
+            raise InputError("internal error: the fixed code does not parse (%s); file left unchanged"
+                             % problem)
+        text = new_text
+        fixed += applied
+        source = replace(source, text=text, raw=b"")
+        findings = handler.analyze(source, settings, models, codes)
+    return text, findings, fixed
+
+
+# ---------------------------------------------------------------------------------------
+# public API on strings
+
+
+def _resolve(config) -> Settings:
+    if config is None:
+        return Settings()
+    if isinstance(config, Settings):
+        return config
+    if isinstance(config, dict):
+        from .config import settings_from_table
+
+        return settings_from_table(config, ".", "<config>")
+    raise TypeError("config must be a Settings, a dict or None")
+
+
+def _models(models):
+    if models is None:
+        from . import models as m
+
+        return m.bundled()
+    return models
+
+
+def check_source(text: str, path: str = "<stdin>", config=None, models=None) -> List[Finding]:
+    """Findings for Python source ``text`` (as if it were the file ``path``)."""
+    settings = _resolve(config)
+    source = Source(path, b"", text, "utf-8", False, _detect_nl(text))
+    kind = _kind(path)
+    return sorted(handler_for(kind).analyze(source, settings, _models(models), settings.enabled_codes()),
+                  key=Finding.sort_key)
+
+
+def fix_source(text: str, path: str = "<stdin>", config=None, models=None,
+               unsafe: bool = False) -> Tuple[str, List[Finding]]:
+    """(fixed text, findings left) for Python source ``text``."""
+    settings = _resolve(config)
+    source = Source(path, b"", text, "utf-8", False, _detect_nl(text))
+    new, remaining, _ = fix_text(source, settings, _models(models), settings.enabled_codes(), unsafe,
+                                 handler_for(_kind(path)))
+    return new, remaining
+
+
+def _detect_nl(text: str) -> str:
+    from .io import detect_newline
+
+    return detect_newline(text)
+
+
+def _kind(path: str) -> str:
+    from .filetypes import kind_of
+
+    return kind_of(path) or "python"
+
+
+# ---------------------------------------------------------------------------------------
+# the per-file job (runs in the main process or a worker)
+
+
+@dataclass(frozen=True)
+class Job:
+    target: Target
+    settings: Settings
+    mode: str  # "check" | "fix" | "diff"
+    unsafe: bool = False
+
+
+_WORKER_MODELS = None
+
+
+def _init_worker(models) -> None:
+    global _WORKER_MODELS
+    _WORKER_MODELS = models
+
+
+def _run_job_in_worker(job: Job) -> FileResult:
+    return run_job(job, _WORKER_MODELS)
+
+
+def run_job(job: Job, models, cache=None) -> FileResult:
+    """Never raises for a bad file: the error is in the result."""
+    path = job.target.path
+    try:
+        handler = handler_for(job.target.kind)
+        source = read_source(path, python=getattr(handler, "python_encoding", True))
+        codes = [c for c in job.settings.enabled_codes() if job.settings.enabled_for(c, path)]
+        cache_key = None
+        if cache is not None:
+            cache_key = cache.key(source.raw, job.settings, models, codes, path)
+            hit = cache.get(cache_key)
+            if hit is not None and (job.mode == "check" or not hit):
+                return FileResult(path, findings=hit)
+        if job.mode == "check":
+            findings = handler.analyze(source, job.settings, models, codes)
+            if cache is not None:
+                cache.put(cache_key, findings)
+            return FileResult(path, findings=findings)
+        new_text, remaining, fixed = fix_text(source, job.settings, models, codes, job.unsafe, handler)
+        result = FileResult(path, findings=remaining, fixed=fixed)
+        if new_text != source.text:
+            result.changed = True
+            if job.mode == "diff":
+                result.diff = "".join(difflib.unified_diff(
+                    source.text.splitlines(True), new_text.splitlines(True),
+                    fromfile="a/" + path.lstrip("/"), tofile="b/" + path.lstrip("/")))
+            else:
+                _guard_write(job.target)
+                write_atomic(path, encode(source, new_text), source.mode)
+        elif cache is not None and not remaining:
+            cache.put(cache_key, [])
+        return result
+    except InputError as e:
+        return FileResult(path, error=FileError(path, str(e)))
+    except RecursionError:
+        return FileResult(path, error=FileError(path, "too deeply nested to analyze"))
+    except MemoryError:
+        return FileResult(path, error=FileError(path, "out of memory"))
+    except Exception as e:  # a bug of ours must not end the run
+        if os.environ.get("CARTESIA_MIGRATE_DEBUG"):
+            raise
+        return FileResult(path, error=FileError(path, "internal error: %s: %s" % (type(e).__name__, e)))
+
+
+def _guard_write(target: Target) -> None:
+    real = os.path.realpath(target.path)
+    if os.path.islink(target.path) and not target.explicit:
+        root = target.root.rstrip(os.sep) + os.sep
+        if not real.startswith(root):
+            raise InputError("symbolic link to a file outside the checked tree; not written")
+
+
+# ---------------------------------------------------------------------------------------
+# public API on paths
+
+
+def _run(paths: Sequence[str], mode: str, *, unsafe: bool = False, config_file: Optional[str] = None,
+         overrides: Optional[Overrides] = None, models=None, use_cache: bool = True,
+         jobs: Optional[int] = None, log: Optional[Callable[[str], None]] = None) -> RunResult:
+    resolver = Resolver(config_file, overrides or Overrides())
+    targets, missing = discover(list(paths), resolver)
+    if models is None:
+        from . import models as m
+
+        offline = any(resolver.for_path(t.path).offline for t in targets[:1]) or \
+            bool(overrides and overrides.offline)
+        models = m.load(offline=offline, use_cache=use_cache, log=log)
+    run = RunResult(models_source=models.describe_source())
+    for miss in missing:
+        run.errors.append(FileError(miss.path, miss.reason))
+    job_list = [Job(t, resolver.for_path(t.path), mode, unsafe) for t in targets]
+    run.files_checked = len(job_list)
+    cache = None
+    if use_cache and mode == "check":
+        from .cache import FindingsCache
+
+        cache = FindingsCache.open()
+    results = _execute(job_list, models, cache, jobs)
+    for r in results:
+        run.results.append(r)
+        if r.error:
+            run.errors.append(r.error)
+    if cache is not None:
+        cache.flush()
+    return run
+
+
+def _execute(job_list: List[Job], models, cache, jobs: Optional[int]) -> List[FileResult]:
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(job_list) < PARALLEL_THRESHOLD:
+        return [run_job(j, models, cache) for j in job_list]
+    # cache lookups are cheap: answer hits here, parse the misses in processes
+    todo = []
+    results: Dict[int, FileResult] = {}
+    for i, j in enumerate(job_list):
+        if cache is not None:
+            hit = cache.lookup_job(j, models)
+            if hit is not None:
+                results[i] = hit
+                continue
+        todo.append((i, j))
+    if len(todo) < PARALLEL_THRESHOLD:
+        for i, j in todo:
+            results[i] = run_job(j, models, cache)
+    else:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(models,)) as ex:
+            chunk = max(1, min(32, len(todo) // (workers * 4) or 1))
+            for (i, j), r in zip(todo, ex.map(_run_job_in_worker, [j for _, j in todo], chunksize=chunk)):
+                results[i] = r
+                if cache is not None and r.error is None and j.mode == "check":
+                    cache.store_job(j, models, r.findings)
+    return [results[i] for i in range(len(job_list))]
+
+
+def check_paths(paths: Sequence[str], **kw) -> RunResult:
+    """Check files and folders; see ``_run`` for the keyword arguments."""
+    return _run(paths, "check", **kw)
+
+
+def fix_paths(paths: Sequence[str], *, diff: bool = False, unsafe: bool = False, **kw) -> RunResult:
+    """Fix files in place (or, with ``diff=True``, compute diffs and write nothing)."""
+    kw.setdefault("use_cache", False)
+    return _run(paths, "diff" if diff else "fix", unsafe=unsafe, **kw)

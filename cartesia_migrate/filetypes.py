@@ -1,0 +1,31 @@
+"""Which files the tool reads, by kind.
+
+``python`` files are parsed with libcst; other kinds (notebooks, config files,
+requirement files) are handled by the modules named here.  Discovery picks up a
+file when ``kind_of`` gives it a kind.
+"""
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+def kind_of(path: str) -> Optional[str]:
+    name = os.path.basename(path)
+    if name.endswith(PYTHON_SUFFIXES):
+        return "python"
+    for kind, matcher in _EXTRA_KINDS:
+        if matcher(name):
+            return kind
+    return None
+
+
+# (kind, predicate on the file name) for non-Python kinds; extended by the
+# modules that handle them (see cartesia_migrate/handlers/).
+_EXTRA_KINDS: list = []
+
+
+def register_kind(kind: str, matcher) -> None:
+    _EXTRA_KINDS.append((kind, matcher))

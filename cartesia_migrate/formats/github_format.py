@@ -1,0 +1,23 @@
+"""GitHub Actions workflow commands: ``::error file=...,line=...::message``."""
+from __future__ import annotations
+
+
+def _escape_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_prop(s: str) -> str:
+    return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(run, **_kw) -> str:
+    out = []
+    for f in run.findings:
+        level = "error" if f.severity == "error" else "warning"
+        out.append("::%s file=%s,line=%d,col=%d,endLine=%d,endColumn=%d,title=%s::%s" % (
+            level, _escape_prop(f.path), f.location[0], f.location[1], f.end_location[0],
+            f.end_location[1], _escape_prop(f.code), _escape_data("%s %s" % (f.code, f.message))))
+    for e in run.errors:
+        out.append("::error file=%s,title=%s::%s" % (_escape_prop(e.path), "cartesia-migrate",
+                                                     _escape_data(e.reason)))
+    return "\n".join(out) + ("\n" if out else "")

@@ -1,0 +1,41 @@
+"""CM204 insecure-transport: the Cartesia API over http:// or ws://."""
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from ..rule import Replace, Rule
+
+INSECURE_RE = re.compile(r"\b(http|ws)://(api\.cartesia\.ai)(?=[:/?#\s\"'{}]|$)", re.I)
+SECURE = {"http": "https", "ws": "wss"}
+
+
+class InsecureTransport(Rule):
+    CODE = "CM204"
+    PREFILTER = (r"(?:http|ws)://api\.cartesia\.ai",)
+
+    def _check(self, node: cst.CSTNode, raw: str) -> None:
+        m = INSECURE_RE.search(raw)
+        if m is None:
+            return
+        parent = self.ctx.parent()
+        if isinstance(parent, cst.Expr):
+            return  # a docstring: documentation, not a call
+        new_raw = INSECURE_RE.sub(lambda mm: SECURE[mm.group(1).lower()] + "://" + mm.group(2), raw)
+        scheme = m.group(1).lower()
+        self.report(
+            node,
+            "Cartesia API over %s://: use %s:// (keys used over plain HTTP may be rotated automatically)"
+            % (scheme, SECURE[scheme]),
+            edits=[Replace(node, new_raw)],
+            fix_message="Use %s://api.cartesia.ai" % SECURE[scheme],
+        )
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        if "://" in node.value and "b" not in node.prefix.lower():
+            self._check(node, node.value)
+
+    def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
+        if "://" in node.value:
+            self._check(node, node.value)

@@ -1,0 +1,1 @@
+"""A small legacy voice app written against older Cartesia SDKs (bundled example)."""
