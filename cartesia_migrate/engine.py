@@ -257,13 +257,9 @@ def register_handler(kind: str, handler) -> None:
 
 def handler_for(kind: str):
     if kind not in HANDLERS:
-        # handlers for other kinds register themselves on import
-        try:
-            import importlib
+        from .handlers import load_all  # handlers for other kinds register themselves on import
 
-            importlib.import_module("cartesia_migrate.handlers")
-        except ImportError:
-            pass
+        load_all()
     return HANDLERS.get(kind, HANDLERS["python"])
 
 

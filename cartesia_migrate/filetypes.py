@@ -16,6 +16,7 @@ def kind_of(path: str) -> Optional[str]:
     name = os.path.basename(path)
     if name.endswith(PYTHON_SUFFIXES):
         return "python"
+    _load_handlers()
     for kind, matcher in _EXTRA_KINDS:
         if matcher(name):
             return kind
@@ -29,3 +30,15 @@ _EXTRA_KINDS: list = []
 
 def register_kind(kind: str, matcher) -> None:
     _EXTRA_KINDS.append((kind, matcher))
+
+
+_loaded = False
+
+
+def _load_handlers() -> None:
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        from .handlers import load_all
+
+        load_all()
