@@ -39,10 +39,14 @@ _PREFILTERS: Dict[tuple, "re.Pattern[bytes]"] = {}
 
 
 def prefilter(classes: Sequence[type]) -> Optional["re.Pattern[bytes]"]:
-    """One case-insensitive bytes regex OR-ing the rules' trigger patterns (None: always parse)."""
+    """One case-insensitive bytes regex OR-ing the rules' trigger patterns (None: always parse).
+
+    ``cartesia`` is always a trigger, so any file that talks to Cartesia is parsed (and a syntax
+    error in it reported) even when no enabled rule's own token occurs.
+    """
     key = tuple(sorted(c.CODE for c in classes))
     if key not in _PREFILTERS:
-        pats = []
+        pats = ["cartesia"]
         for c in classes:
             if not c.PREFILTER:
                 _PREFILTERS[key] = None

@@ -25,7 +25,9 @@ def finding_to_dict(f) -> dict:
         "fix": fix,
         "location": {"row": f.location[0], "column": f.location[1]},
         "message": f.message,
+        "name": f.name,
         "noqa_row": f.noqa_row,
+        "severity": f.severity,
         "url": f.url,
     }
 
