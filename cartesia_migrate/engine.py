@@ -108,10 +108,10 @@ class _Stack(list):
 def analyze_python(source: Source, settings: Settings, models, codes: Sequence[str]) -> List[Finding]:
     """All findings of one decoded Python source (suppressions applied)."""
     import libcst as cst
-    from libcst._batched_visitor import visit_batched
-    from libcst.metadata import MetadataWrapper, PositionProvider
 
     from .bindings import Bindings, BindingTracker
+    from .positions import spans
+    from .walk import walk
     from .rule import FileContext, InsertAfter, InsertAtOffset, InsertBefore, Replace
 
     text = source.text
@@ -137,17 +137,24 @@ def analyze_python(source: Source, settings: Settings, models, codes: Sequence[s
     rules = [BindingTracker(ctx.bindings)] + [cls(ctx) for cls in classes]
     stack = ctx.stack
     try:
-        visit_batched(module, rules, before_visit=stack.append, after_leave=lambda _n: stack.pop())
+        walk(module, rules, stack)
     except RecursionError:
         raise InputError("too deeply nested to analyze")
     if not ctx.reports:
         return []
 
+    # positions only for the nodes findings and fixes refer to, only in files with findings
+    index = LineIndex(text)
+    wanted = []
+    for rep in ctx.reports:
+        wanted.append(rep.node)
+        if rep.statement is not None:
+            wanted.append(rep.statement)
+        wanted.extend(e.node for e in rep.edits if hasattr(e, "node"))
     try:
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        positions = _Ranges(spans(module, wanted), index)
     except RecursionError:
         raise InputError("too deeply nested to analyze")
-    index = LineIndex(text)
     sup = Suppressions(text)
     findings: List[Finding] = []
     seen_fp: Dict[str, int] = {}
@@ -198,6 +205,39 @@ def analyze_python(source: Source, settings: Settings, models, codes: Sequence[s
             fingerprint=fingerprint(rep.code, text, start, end, occ),
         ))
     return _dedupe(findings)
+
+
+class _Pos:
+    __slots__ = ("line", "column")
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line, self.column = line, column
+
+
+class _Range:
+    __slots__ = ("start", "end")
+
+    def __init__(self, start: _Pos, end: _Pos) -> None:
+        self.start, self.end = start, end
+
+
+class _Ranges:
+    """node -> range with 1-based ``line`` and 0-based ``column`` (PositionProvider's convention)."""
+
+    def __init__(self, offsets, index: LineIndex) -> None:
+        self.offsets = offsets
+        self.index = index
+
+    def _pos(self, offset: int) -> _Pos:
+        row, col = self.index.position(offset)
+        return _Pos(row, col - 1)
+
+    def __getitem__(self, node) -> _Range:
+        s, e = self.offsets[id(node)]
+        return _Range(self._pos(s), self._pos(e))
+
+    def get(self, node):
+        return self[node] if id(node) in self.offsets else None
 
 
 def _is_multiline_string(node) -> bool:
