@@ -161,11 +161,11 @@ def from_ids(ids, source: str, fetched_at: Optional[float], pvc_voices=None) -> 
 
 
 def load(offline: bool = False, use_cache: bool = True, log=None) -> ModelsList:
-    """The models list in use: live, then cache, then bundled (see live.py)."""
-    if offline:
-        return bundled()
+    """The models list in use: live, then cache, then bundled (see live.py).
+
+    ``offline``: a fresh cache entry, else the bundled snapshot; never the network."""
     try:
         from . import live
     except ImportError:  # pragma: no cover - live client not installed
         return bundled()
-    return live.load(use_cache=use_cache, log=log)
+    return live.load(use_cache=use_cache, log=log, offline=offline)
