@@ -5,7 +5,9 @@ import re
 
 # A key: sk_car_ (or sk_car_admin_) followed by a key body.  Keys look like
 # sk_car_<id>.<secret> or a long token.
-KEY_RE = re.compile(r"sk_car_(?:admin_)?[A-Za-z0-9][A-Za-z0-9_.\-]{7,}")
+# The body may start with "-" or "_" (base64url tokens do); "sk_car_..." and the bare
+# prefixes are not keys.
+KEY_RE = re.compile(r"sk_car_(?:admin_)?[A-Za-z0-9_\-][A-Za-z0-9_.\-]{7,}")
 
 
 def redact_key(key: str) -> str:
