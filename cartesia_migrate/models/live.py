@@ -60,20 +60,23 @@ def base_url() -> str:
     return (os.environ.get("CARTESIA_BASE_URL") or "").strip().rstrip("/") or DEFAULT_BASE_URL
 
 
-def key_may_go_to(url: str) -> bool:
-    """The key goes only to https:// URLs or to a loopback host (local test servers)."""
-    parts = urlsplit(url)
-    if parts.scheme == "https":
-        return bool(parts.hostname)
-    if parts.scheme != "http" or not parts.hostname:
+def is_loopback(host: Optional[str]) -> bool:
+    if not host:
         return False
-    host = parts.hostname
     if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def key_may_go_to(url: str) -> bool:
+    """The key goes only to https:// URLs or to a loopback host (local test servers)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return bool(parts.hostname)
+    return parts.scheme == "http" and is_loopback(parts.hostname)
 
 
 def key_fingerprint(key: str) -> str:
@@ -178,8 +181,10 @@ class _Api:
 
         self.base = base
         self.httpx = httpx
+        # proxies from the environment, except for a local server (a proxy would not reach it)
+        local = is_loopback(urlsplit(base).hostname)
         self.client = httpx.Client(
-            timeout=TIMEOUT, follow_redirects=False, trust_env=True,
+            timeout=TIMEOUT, follow_redirects=False, trust_env=not local,
             headers={"Authorization": "Bearer " + key, "Cartesia-Version": API_VERSION,
                      "Accept": "application/json", "User-Agent": "cartesia-migrate/%s" % __version__})
 

@@ -48,6 +48,7 @@ MODEL_KEYWORDS = {"model", "model_id", "tts_model", "tts_model_id", "model_name"
 PROVIDER_PREFIX = "cartesia/"
 #: the only Pro Voice Clone fine-tune base since March 2026 (a clone whose base is not dated is on it)
 DEFAULT_PVC_BASE = "sonic-3-2026-01-12"
+PRE_SONIC = ("upbeat-moon",)  # model IDs outside the sonic/ink grammar
 _CANDIDATE = re.compile(r"^(?:cartesia/)?(?:sonic|upbeat-moon|ink)")
 _AMBIGUOUS_EXTRA = re.compile(r"english|multilingual|turbo|upbeat-moon")
 _CONTAINERS = (cst.Element, cst.StarredElement, cst.List, cst.Set, cst.Tuple)
@@ -372,7 +373,7 @@ class ModelIdAnalysis:
         prefix = ""
         if value.startswith(PROVIDER_PREFIX):
             prefix, value = PROVIDER_PREFIX, value[len(PROVIDER_PREFIX):]
-        if not MODEL_ID_RE.match(value):
+        if not MODEL_ID_RE.match(value) and value not in PRE_SONIC:
             return
         site = self._classify(node, value, prefix)
         if site is None:
