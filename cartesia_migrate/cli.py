@@ -27,6 +27,24 @@ def _err(msg: str) -> None:
     click.echo(redact(msg), err=True)
 
 
+class _RedactingGroup(click.Group):
+    """Usage errors (ours and click's own, e.g. an option value) never echo an API key."""
+
+    def make_context(self, *args, **kwargs):
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as e:
+            e.message = redact(e.message)
+            raise
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as e:
+            e.message = redact(e.message)
+            raise
+
+
 def _color() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
@@ -63,7 +81,7 @@ def common_options(f):
     return f
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_RedactingGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="cartesia-migrate")
 def main() -> None:
     """Find and fix Python code that breaks on Cartesia's API and SDK changes."""

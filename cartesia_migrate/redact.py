@@ -7,7 +7,8 @@ import re
 # sk_car_<id>.<secret> or a long token.
 # The body may start with "-" or "_" (base64url tokens do); "sk_car_..." and the bare
 # prefixes are not keys.
-KEY_RE = re.compile(r"sk_car_(?:admin_)?[A-Za-z0-9_\-][A-Za-z0-9_.\-]{7,}")
+# The prefix is matched in any case: an upper-cased echo (``explain SK_CAR_...``) is redacted too.
+KEY_RE = re.compile(r"(?i:sk_car_(?:admin_)?)[A-Za-z0-9_\-][A-Za-z0-9_.\-]{7,}")
 
 
 def redact_key(key: str) -> str:
@@ -16,6 +17,6 @@ def redact_key(key: str) -> str:
 
 def redact(text: str) -> str:
     """Replace every API key in ``text`` by ``sk_car_…`` and its last 4 characters."""
-    if "sk_car_" not in text:
+    if "sk_car_" not in text and "sk_car_" not in text.lower():
         return text
     return KEY_RE.sub(lambda m: redact_key(m.group(0)), text)
