@@ -460,7 +460,11 @@ def run_job(job: Job, models, cache=None) -> FileResult:
     path = job.target.path
     try:
         handler = handler_for(job.target.kind)
-        source = read_source(path, python=getattr(handler, "python_encoding", True))
+        reader = getattr(handler, "read", None)  # a handler may skip files it cannot use
+        source = reader(path) if reader is not None else \
+            read_source(path, python=getattr(handler, "python_encoding", True))
+        if source is None:
+            return FileResult(path)
         codes = [c for c in job.settings.enabled_codes() if job.settings.enabled_for(c, path)]
         cache_key = None
         if cache is not None:

@@ -10,7 +10,9 @@ A handler is an object with:
 - ``python_encoding``: False (files are read as UTF-8 text, BOM kept aside);
 - ``analyze(source, settings, models, codes) -> list[Finding]`` -- edits are
   offsets into ``source.text``;
-- ``validate(text) -> Optional[str]`` -- None when the fixed text is still valid.
+- ``validate(text) -> Optional[str]`` -- None when the fixed text is still valid;
+- optionally ``read(path) -> Optional[Source]`` -- reads the file itself; None means "nothing
+  to check here" (a config file that is too large, binary, or mentions no model ID), not an error.
 """
 from __future__ import annotations
 
