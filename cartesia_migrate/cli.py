@@ -312,38 +312,56 @@ def models(offline, no_cache, output_format):
     """The models list in use, its source and age, and which IDs are deprecated."""
     import json
 
+    from .models import split_dated
+
     ml = _load_models(offline, no_cache)
     known = ml.known
     ids = sorted(set(known) | set(ml.served), key=lambda i: (known[i].capability if i in known else "tts", i))
     rows = []
     for mid in ids:
         info = known.get(mid)
+        dated = split_dated(mid)[1] is not None
+        kind = info.kind if info else ("dated" if dated else "alias")
         rows.append({
             "id": mid,
             "on_list": mid in ml.served,
-            "capability": info.capability if info else None,
-            "kind": info.kind if info else ("dated" if mid[-10:-6].isdigit() else "alias"),
+            # IDs only the live list knows come from GET /models?capability=tts
+            "capability": info.capability if info else "tts",
+            "kind": kind,
             "status": info.status if info else "listed",
-            "resolves_to": info.resolves_to if info else None,
+            "deprecated": bool(info and info.status in ("discontinued", "partial")),
+            # what a fix writes: resolved and chosen on the list in use (None: nothing on it)
+            "resolves_to": ml.resolve_alias(mid) if kind == "alias" and (info is None or info.status != "discontinued")
+            else None,
             "released": info.released if info else None,
             "removed_on": info.removed_on if info else None,
             "removed_languages": list(info.removed_languages) if info else [],
-            "successor": (ml.newest_dated(info.successor) or info.successor) if info and info.successor else None,
+            "successor": ml.newest_dated(info.successor) if info and info.successor else None,
         })
+    pvc = dict(sorted(ml.pvc_voices.items()))
     if output_format == "json":
         click.echo(json.dumps({"source": ml.source, "description": ml.describe_source(),
                                "snapshot_date": ml.snapshot_date, "fetched_at": ml.fetched_at,
-                               "models": rows}, indent=2))
+                               "notice": ml.notice, "models": rows, "pvc_voices": pvc}, indent=2))
         return
     click.echo("Models list: %s" % ml.describe_source())
     click.echo("%-26s %-5s %-7s %-13s %-11s %-22s %s" % ("ID", "CAP", "KIND", "STATUS", "REMOVED ON",
                                                         "REMOVED LANGUAGES", "SUCCESSOR / RESOLVES TO"))
     for r in rows:
+        if r["successor"]:
+            target = r["successor"]
+        elif r["deprecated"]:
+            target = "(no successor on the list)"
+        else:
+            target = ("-> " + r["resolves_to"]) if r["resolves_to"] else ""
         click.echo("%-26s %-5s %-7s %-13s %-11s %-22s %s" % (
             r["id"], r["capability"] or "", r["kind"], r["status"] + ("" if r["on_list"] else "*"),
-            r["removed_on"] or "", ",".join(r["removed_languages"]),
-            r["successor"] or (("-> " + r["resolves_to"]) if r["resolves_to"] else "")))
+            r["removed_on"] or "", ",".join(r["removed_languages"]), target))
     click.echo("* not on the list in use: a fix never writes it")
+    if pvc:
+        click.echo("Pro Voice Clones (fine-tunes API): %d" % len(pvc))
+        for voice, base in pvc.items():
+            click.echo("  %s -> %s" % (voice, base))
 
 
 if __name__ == "__main__":  # pragma: no cover
