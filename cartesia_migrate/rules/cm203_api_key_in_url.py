@@ -18,7 +18,9 @@ import libcst as cst
 from ..bindings import dotted_name
 from ..rule import Rule
 
-QUERY_RE = re.compile(r"[?&]api_key=", re.I)
+# the value is filled in (an expression, a {} / % placeholder, the end of a prefix) or is a key;
+# "?api_key=YOUR_KEY" / "?api_key=***" in prose or redacted log text is not a request
+QUERY_RE = re.compile(r"[?&]api_key=(?:\0|\{|%|sk_car_|$)", re.I)
 PATH_RE = re.compile(r"/(?:tts/(?:websocket|bytes|sse)|stt/websocket|voice-changer/|access-token)")
 MESSAGE = ("Cartesia API key in a URL query (`api_key=`): URLs end up in logs, proxies and browser "
            "history. Servers send the key in a header (`Authorization: Bearer`, or use the SDK's "
@@ -70,7 +72,7 @@ def _text_and_names(leaves: List[cst.CSTNode]):
 
 class ApiKeyInUrl(Rule):
     CODE = "CM203"
-    PREFILTER = (r"api_key=",)
+    PREFILTER = (r"api_key=", r"[\"']api_key[\"']")  # the query, or a params={"api_key": ...} dict
 
     def _is_cartesia_url(self, text: str, names: List[str]) -> bool:
         low = text.lower()

@@ -536,6 +536,8 @@ def test_cm202_closure_in_method_sees_self():
     'import cartesia\nu = f"{BASE}/tts/websocket?api_key={key}"\n',
     'r = httpx.get("https://api.cartesia.ai/voices", params={"api_key": key})\n',
     'r = session.request("GET", "https://api.cartesia.ai/voices", params={"api_key": key})\n',
+    'PREFIX = "wss://api.cartesia.ai/tts/websocket?cartesia_version=2026-03-01&api_key="\n',
+    'u = "wss://api.cartesia.ai/tts/websocket?api_key=sk_car_ScrubbedHistoryKey1Abc9Xz"\n',
 ])
 def test_cm203_fires(code):
     assert len(findings(code, "CM203")) == 1
@@ -550,6 +552,8 @@ def test_cm203_fires(code):
     'def f():\n    """Connect to wss://api.cartesia.ai/tts/websocket?api_key=KEY (old SDKs)."""\n',
     'r = httpx.get("https://example.com/x", params={"api_key": key})\n',
     'r = httpx.get("https://api.cartesia.ai/voices", headers={"api_key": key})\n',
+    'print("Open wss://api.cartesia.ai/tts/websocket?api_key=YOUR_KEY")\n',
+    'log.info("url=%s", "wss://api.cartesia.ai/tts/websocket?api_key=***&cartesia_version=2026-03-01")\n',
 ])
 def test_cm203_does_not_fire(code):
     assert findings(code, "CM203") == []
