@@ -38,7 +38,7 @@ MESSAGE = ("Cartesia API key %s, so a browser or end-user device receives it: ke
            "(`client.access_token.create(grants={\"tts\": True}, expires_in=600).token`)")
 
 ROUTE_ATTRS = {"route", "get", "post", "put", "patch", "delete", "head", "options", "api_route",
-               "websocket", "view", "add_route"}
+               "websocket", "websocket_route", "view", "add_route"}
 VIEW_BASES = {"MethodView", "View", "HTTPEndpoint", "APIView", "Resource", "TemplateView"}
 HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "get_context_data"}
 WEB_ROOTS = {"flask", "fastapi", "starlette", "django", "aiohttp", "rest_framework", "werkzeug", "sanic",
@@ -61,6 +61,8 @@ STREAMLIT_SERVER_SIDE = {"secrets", "session_state", "cache_data", "cache_resour
 GRADIO_SERVER_SIDE = {"State", "Blocks", "Row", "Column", "Tab", "Tabs", "Group", "Accordion", "Interface",
                       "ChatInterface", "TabbedInterface", "Request", "Progress", "Server", "on", "load"}
 GRADIO_CALLS = {"update", "Info", "Warning", "Error"}
+GRADIO_EVENTS = {"click", "change", "submit", "input", "select", "upload", "load", "then", "success", "blur"}
+WS_SENDS = {"send_json", "send_text", "send_str"}  # Starlette/FastAPI and aiohttp server WebSockets
 PROPAGATING_CALLS = {"str", "dict", "list", "tuple", "json.dumps", "base64.b64encode", "urlencode",
                      "urllib.parse.urlencode"}
 PROPAGATING_METHODS = {"strip", "lstrip", "rstrip", "encode", "decode", "get_secret_value", "copy"}
@@ -116,7 +118,7 @@ def _path(node: cst.CSTNode) -> Optional[List[str]]:
 
 
 class _Scope:
-    __slots__ = ("kind", "parent", "locals", "globals", "cls", "self_name", "handler")
+    __slots__ = ("kind", "parent", "locals", "globals", "cls", "self_name", "handler", "name", "params")
 
     def __init__(self, kind: str, parent: Optional["_Scope"]) -> None:
         self.kind = kind
@@ -126,6 +128,8 @@ class _Scope:
         self.cls: Optional[_Scope] = None  # methods: the class scope
         self.self_name: Optional[str] = None
         self.handler: Optional[str] = None  # web handlers: how to name them in the message
+        self.name = ""
+        self.params: Set[str] = set()
 
     @property
     def module(self) -> "_Scope":
@@ -152,6 +156,10 @@ class ApiKeyToClient(Rule):
         self.sinks: List[Tuple[_Scope, List[cst.CSTNode], str, Optional[cst.CSTNode], Optional[Set[int]]]] = []
         self.strict = is_test_path(ctx.path)
         self.taint: Set[Key] = set()
+        # every function's return values; sinks when the function is a handler (known at the end:
+        # a Gradio event handler is named by a later .click(fn=...))
+        self.returns: List[Tuple[_Scope, cst.CSTNode, Optional[cst.CSTNode]]] = []
+        self.gradio_handlers: Set[str] = set()
 
     # ---- imports -----------------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> None:
@@ -209,6 +217,8 @@ class ApiKeyToClient(Rule):
             if isinstance(star, cst.Param):
                 names.append(star.name.value)
         s.locals.update(names)
+        s.name = node.name.value
+        s.params = set(names)
         if self.scope.kind == "class":
             s.cls = self.scope
             s.self_name = names[0] if names else None
@@ -298,10 +308,8 @@ class ApiKeyToClient(Rule):
 
     # ---- sinks -------------------------------------------------------------------------
     def visit_Return(self, node: cst.Return) -> None:
-        s = self.scope
-        if node.value is not None and s.kind == "function" and s.handler:
-            self.sinks.append((s, [node.value], "is returned by %s" % s.handler,
-                               self.ctx.enclosing_statement(), None))
+        if node.value is not None and self.scope.kind == "function" and self.scope.name:
+            self.returns.append((self.scope, node.value, self.ctx.enclosing_statement()))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -313,7 +321,8 @@ class ApiKeyToClient(Rule):
             text = _string(func.value)
             if text is not None and HTML_RE.search(text):
                 self._html_sink(node, [a.value for a in node.args])
-        where = self._call_sink(func)
+        self._gradio_event(node)
+        where = self._call_sink(func) or self._websocket_send(func)
         if where is None:
             return
         values = [a.value for a in node.args
@@ -344,6 +353,32 @@ class ApiKeyToClient(Rule):
         if last in RESPONSE_NAMES and (web or (not resolved and last in UNAMBIGUOUS)):
             return "is in the response of `%s()`" % shown
         return None
+
+    def _websocket_send(self, func: cst.CSTNode) -> Optional[str]:
+        """``await websocket.send_json(...)`` on the socket a WebSocket route handler received."""
+        if not isinstance(func, cst.Attribute) or func.attr.value not in WS_SENDS or \
+                not isinstance(func.value, cst.Name):
+            return None
+        s: Optional[_Scope] = self.scope
+        while s is not None and s.kind == "function":
+            if s.handler and func.value.value in s.params:
+                return "is sent over the WebSocket of %s" % s.handler
+            s = s.parent
+        return None
+
+    def _gradio_event(self, node: cst.Call) -> None:
+        """``btn.click(fn=show, ...)`` / ``gr.Interface(fn=show, ...)``: show's return value is displayed."""
+        func = node.func
+        if not isinstance(func, cst.Attribute) or not any(q == "gradio" for q in self.imports.values()):
+            return
+        q, resolved = self._qualify(func)
+        if not (func.attr.value in GRADIO_EVENTS or
+                (resolved and q in ("gradio.Interface", "gradio.ChatInterface"))):
+            return
+        fn = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "fn"),
+                  node.args[0].value if node.args and node.args[0].keyword is None else None)
+        if isinstance(fn, cst.Name):
+            self.gradio_handlers.add(fn.value)
 
     def _html_sink(self, node: cst.CSTNode, values: List[cst.CSTNode]) -> None:
         if values:
@@ -383,6 +418,13 @@ class ApiKeyToClient(Rule):
 
     # ---- the flow, solved at the end ---------------------------------------------------
     def leave_Module(self, original_node: cst.Module) -> None:
+        for scope, value, stmt in self.returns:
+            where = scope.handler
+            if where is None and scope.name in self.gradio_handlers and scope.parent is not None and \
+                    scope.parent.kind != "class":
+                where = "the Gradio event handler `%s`" % scope.name
+            if where is not None:
+                self.sinks.append((scope, [value], "is returned by %s" % where, stmt, None))
         if not self.sinks:
             return
         changed = True

@@ -347,6 +347,31 @@ SINKS = {
         with gr.Blocks() as demo:
             gr.Textbox(value=os.environ["CARTESIA_API_KEY"], label="key")  # !
     ''',
+    "fastapi websocket send": '''
+        import os
+        from fastapi import FastAPI, WebSocket
+        app = FastAPI()
+        @app.websocket("/ws")
+        async def ws(websocket: WebSocket):
+            await websocket.accept()
+            await websocket.send_json({"type": "config", "key": os.environ["CARTESIA_API_KEY"]})  # !
+    ''',
+    "gradio event handler": '''
+        import os
+        import gradio as gr
+        def reveal():
+            return os.environ["CARTESIA_API_KEY"]  # !
+        with gr.Blocks() as demo:
+            out = gr.Textbox()
+            gr.Button("Show").click(fn=reveal, outputs=out)
+    ''',
+    "gradio interface": '''
+        import os
+        import gradio as gr
+        def speak(text):
+            return text, os.getenv("CARTESIA_API_KEY")  # !
+        demo = gr.Interface(speak, "text", ["audio", "text"])
+    ''',
     "client attribute": '''
         from cartesia import Cartesia
         from flask import jsonify
@@ -457,6 +482,22 @@ NOT_SINKS = {
         import gradio as gr
         with gr.Blocks() as demo:
             state = gr.State(os.environ["CARTESIA_API_KEY"])
+    ''',
+    "client websocket send": '''
+        import os, json
+        import aiohttp
+        async def talk(session):
+            async with session.ws_connect("wss://example.com/ws") as ws:
+                await ws.send_json({"key": os.environ["CARTESIA_API_KEY"]})
+    ''',
+    "gradio handler not returning the key": '''
+        import os
+        import gradio as gr
+        from cartesia import Cartesia
+        client = Cartesia(api_key=os.environ["CARTESIA_API_KEY"])
+        def speak(text):
+            return client.tts.generate(model_id="sonic-3", transcript=text, voice="v").read()
+        demo = gr.Interface(fn=speak, inputs="text", outputs="audio")
     ''',
     "other keys": '''
         import os
