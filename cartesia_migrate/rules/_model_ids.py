@@ -57,6 +57,7 @@ _STRING_METHODS = ("startswith", "endswith", "removeprefix", "removesuffix", "fi
 _GETTERS = ("getenv", "get", "setdefault", "pop")  # os.getenv("X_MODEL", "sonic"), d.get("model", "sonic")
 _FIELD_CALLS = ("Field", "field")
 _LANGUAGE_ENUM = re.compile(r"^([A-Z]{2})(?:_[A-Z]{2,4})?$")
+_WORD = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 _UNKNOWN = object()  # an assignment whose value cannot be followed (tuple targets, augmented)
 
 
@@ -78,6 +79,10 @@ def string_value(node: cst.CSTNode) -> Optional[str]:
     prefix = node.prefix.lower()
     if "b" in prefix or "f" in prefix:
         return None
+    raw = node.value
+    if not prefix and len(raw) >= 2 and raw[0] == raw[-1] and raw[:3] not in ('"""', "'''") \
+            and "\\" not in raw:
+        return raw[1:-1]  # the common case, without evaluating the literal
     try:
         v = node.evaluated_value
     except Exception:
@@ -276,6 +281,8 @@ class ModelIdAnalysis:
         self.local_assigns: Dict[cst.FunctionDef, Dict[str, list]] = {}
         self.class_attrs: Dict[cst.ClassDef, Dict[str, List[tuple]]] = {}  # attr -> [(value, function)]
         self._done: Optional[List[ModelSite]] = None
+        self._words: Optional[Dict[str, int]] = None
+        self.memo: Dict[Tuple[str, int], object] = {}  # per-site results shared by the rules
 
     @classmethod
     def of(cls, ctx) -> Tuple["ModelIdAnalysis", bool]:
@@ -567,7 +574,12 @@ class ModelIdAnalysis:
     def _mentions(self, name: str) -> int:
         """How often ``name`` occurs as a word in the file (strings and comments included: an
         overcount only makes a constant look used elsewhere, which is the cautious side)."""
-        return len(re.findall(r"(?<![\w.])%s\b" % re.escape(name), self.ctx.text))
+        if self._words is None:
+            words: Dict[str, int] = {}
+            for w in _WORD.findall(self.ctx.text):
+                words[w] = words.get(w, 0) + 1
+            self._words = words
+        return self._words.get(name, 0)
 
     def _refs_of(self, s: ModelSite) -> List[_Ref]:
         h = s.handle
@@ -824,6 +836,14 @@ def pvc_base_for(ctx, voice_id: Optional[str]) -> Optional[str]:
 
 def pvc_evidence(rule, site: ModelSite) -> Optional[PvcEvidence]:
     """None when no use of ``site`` is known to use a Pro Voice Clone."""
+    a: ModelIdAnalysis = rule.analysis
+    key = ("pvc", id(site))
+    if key not in a.memo:
+        a.memo[key] = _pvc_evidence(rule, site)
+    return a.memo[key]
+
+
+def _pvc_evidence(rule, site: ModelSite) -> Optional[PvcEvidence]:
     a: ModelIdAnalysis = rule.analysis
     bases, voices, all_pvc, guessed = set(), [], not site.incomplete and bool(site.usages), False
     for u in site.usages:
