@@ -78,6 +78,11 @@ def live_list(ids, pvc=None):
     'client.tts.bytes(model_id="sonic-preview", transcript="hi")\n',
     # an ambiguous ID reaching model_id= through a name that is not model-like
     'DEFAULT = "sonic"\nclient.tts.generate(model_id=DEFAULT, transcript="hi")\n',
+    # **kwargs defaults in a wrapper
+    'def synth(**kwargs):\n    kwargs.setdefault("model_id", "sonic")\n    return client.tts.bytes(**kwargs)\n',
+    'def synth(opts):\n    return client.tts.generate(model_id=opts.get("model", "sonic"), transcript="x")\n',
+    # a local variable passed on
+    'def synth(t):\n    m = "sonic"\n    return client.tts.generate(model_id=m, transcript=t)\n',
 ])
 def test_cm101_fires(body):
     assert findings(src(body), "CM101"), body
@@ -98,6 +103,9 @@ def test_cm101_fires(body):
     'client.tts.generate(model_id="sonic-3.5-2026-05-04", transcript="hi")\n',
     # a plain "sonic" that is not in a model position
     'GREETING = "sonic"\n',
+    'def f(kwargs):\n    return kwargs.get("model_id") == "sonic"\n',
+    'def f(kwargs):\n    return kwargs.get("voice", "sonic")\n',
+    'def f(m="sonic"):\n    return m\n',
 ])
 def test_cm101_does_not_fire(body):
     assert not findings(src(body), "CM101"), body
