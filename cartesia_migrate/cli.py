@@ -71,7 +71,9 @@ def common_options(f):
         click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain (errors still exit 2)."),
         click.option("--stdin-filename", metavar="NAME", help="The file name to use for source read from stdin (-)."),
         click.option("--config", "config_file", type=click.Path(), help="Use this TOML file instead of the closest pyproject.toml."),
-        click.option("--statistics", is_flag=True, help="Show the number of findings per rule instead of each finding."),
+        click.option("--statistics", is_flag=True, help="Show the number of findings per rule and a migration-readiness summary (by deadline) instead of each finding."),
+        click.option("--baseline", type=click.Path(dir_okay=False), metavar="FILE", help="Report only findings not recorded in FILE (matched by rule, path and a fingerprint of the code, not the line)."),
+        click.option("--write-baseline", type=click.Path(dir_okay=False), metavar="FILE", help="Record every current finding in FILE and exit 0 (adopt on a legacy codebase, then use --baseline FILE)."),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Exclude files and folders (replaces the defaults)."),
         click.option("--extend-exclude", multiple=True, metavar="GLOB", help="Exclude files and folders (in addition)."),
         click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors."),
@@ -173,7 +175,7 @@ def _do(mode: str, paths, *, unsafe=False, diff=False, **opts):
 
 
 def _report(run, mode: str, fmt: str, statistics: bool, exit_zero: bool, diff: bool = False,
-            stdin_fix: bool = False) -> int:
+            stdin_fix: bool = False, unsafe: bool = False) -> int:
     from .formats import render
 
     _err("cartesia-migrate: models: %s" % run.models_source)
@@ -189,7 +191,7 @@ def _report(run, mode: str, fmt: str, statistics: bool, exit_zero: bool, diff: b
             if r.diff:
                 out.write(redact(r.diff))
     elif statistics:
-        out.write(redact(_statistics(run)))
+        out.write(redact(_statistics(run, fmt.lower())))
     else:
         text = render(fmt.lower(), run, color=_color() and fmt == "text")
         out.write(text)
@@ -198,6 +200,12 @@ def _report(run, mode: str, fmt: str, statistics: bool, exit_zero: bool, diff: b
         if fmt != "github":
             _err("%s: error: %s" % (e.path, e.reason))
     findings = run.findings
+    if fmt == "text" and mode == "fix" and not diff and not statistics:
+        from .readiness import fix_report
+
+        report = fix_report(run, unsafe)
+        if report:
+            _err(report)
     if fmt == "text":
         _err(_summary(run, mode, diff))
     if run.errors:
@@ -209,16 +217,40 @@ def _report(run, mode: str, fmt: str, statistics: bool, exit_zero: bool, diff: b
     return EXIT_CLEAN
 
 
-def _statistics(run) -> str:
-    counts = {}
-    for f in run.findings:
-        n, fixable = counts.get(f.code, (0, 0))
-        counts[f.code] = (n + 1, fixable + (1 if f.fix is not None else 0))
-    lines = []
-    for code, (n, fixable) in sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[0])):
-        lines.append("%5d\t%s\t%s\t%s" % (n, code, catalog.get(code).name,
-                                           "[*] %d fixable" % fixable if fixable else ""))
-    return "\n".join(lines) + ("\n" if lines else "")
+def _statistics(run, fmt: str = "text") -> str:
+    """Count per rule, then the migration-readiness summary (JSON for --output-format json)."""
+    from .readiness import statistics_json, statistics_text
+
+    return statistics_json(run.findings) if fmt == "json" else statistics_text(run.findings)
+
+
+def _baseline(run, baseline: Optional[str], write_baseline: Optional[str]) -> Optional[int]:
+    """Apply ``--baseline`` to ``run`` / write ``--write-baseline``; an exit code when done."""
+    from . import baseline as bl
+
+    if write_baseline:
+        try:
+            n = bl.write(write_baseline, run.findings)
+        except (bl.BaselineError, OSError) as e:
+            raise UsageError(str(e) if isinstance(e, bl.BaselineError) else "%s: %s" % (write_baseline, e))
+        _err("cartesia-migrate: models: %s" % run.models_source)
+        for e in run.errors:
+            _err("%s: error: %s" % (e.path, e.reason))
+        _err("Wrote %d finding%s to the baseline %s." % (n, "" if n == 1 else "s", write_baseline))
+        return EXIT_ERROR if run.errors else EXIT_CLEAN
+    if baseline:
+        try:
+            applied = bl.apply(run, bl.load(baseline))
+        except bl.BaselineError as e:
+            raise UsageError(str(e))
+        if applied.baselined or applied.stale:
+            msg = "%d finding%s in the baseline %s not shown" % (
+                applied.baselined, "" if applied.baselined == 1 else "s", baseline)
+            if applied.stale:
+                msg += "; %d baseline entr%s no longer found (fixed?): refresh it with --write-baseline" % (
+                    applied.stale, "y" if applied.stale == 1 else "ies")
+            _err(msg + ".")
+    return None
 
 
 def _summary(run, mode: str, diff: bool) -> str:
@@ -252,9 +284,12 @@ def _summary(run, mode: str, diff: bool) -> str:
 
 @main.command()
 @common_options
-def check(paths, output_format, statistics, exit_zero, **opts):
+def check(paths, output_format, statistics, exit_zero, baseline, write_baseline, **opts):
     """Report problems; never writes.  PATHS default to "."; "-" reads stdin."""
     run = _do("check", paths, **opts)
+    code = _baseline(run, baseline, write_baseline)
+    if code is not None:
+        sys.exit(code)
     sys.exit(_report(run, "check", output_format, statistics, exit_zero))
 
 
@@ -262,11 +297,18 @@ def check(paths, output_format, statistics, exit_zero, **opts):
 @common_options
 @click.option("--diff", is_flag=True, help="Print a unified diff of the fixes; write nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that change behaviour (review them).")
-def fix(paths, output_format, statistics, exit_zero, diff, unsafe_fixes, **opts):
-    """Apply safe fixes in place and report what is left."""
+def fix(paths, output_format, statistics, exit_zero, diff, unsafe_fixes, baseline, write_baseline, **opts):
+    """Apply safe fixes in place and report what is left.
+
+    With --baseline, every fixable finding is still fixed; only the report of what is left
+    (and the exit code) leaves out the baselined ones."""
     run = _do("fix", paths, unsafe=unsafe_fixes, diff=diff, **opts)
     stdin_fix = list(paths) == ["-"] and not diff
-    sys.exit(_report(run, "fix", output_format, statistics, exit_zero, diff=diff, stdin_fix=stdin_fix))
+    code = _baseline(run, baseline, write_baseline)
+    if code is not None:
+        sys.exit(code)
+    sys.exit(_report(run, "fix", output_format, statistics, exit_zero, diff=diff, stdin_fix=stdin_fix,
+                     unsafe=unsafe_fixes))
 
 
 @main.command("rules")

@@ -318,10 +318,12 @@ def _overlap(a: Tuple[int, int], b: Tuple[int, int]) -> bool:
     return s1 < e2 and s2 < e1
 
 
-def select_edits(findings: Sequence[Finding], unsafe: bool) -> Tuple[List[Edit], int]:
+def select_edits(findings: Sequence[Finding], unsafe: bool,
+                 out: Optional[List[Finding]] = None) -> Tuple[List[Edit], int]:
     """Non-overlapping edits of the applicable fixes (a conflicting fix waits for the next pass).
 
     Identical edits of several findings (the same ``import os`` insertion) are applied once.
+    The findings whose fixes were chosen are appended to ``out``.
     """
     chosen: List[Edit] = []
     chosen_set = set()
@@ -337,6 +339,8 @@ def select_edits(findings: Sequence[Finding], unsafe: bool) -> Tuple[List[Edit],
             chosen.append(e)
             chosen_set.add((e.start_offset, e.end_offset, e.content))
         applied += 1
+        if out is not None:
+            out.append(f)
     return chosen, applied
 
 
@@ -352,14 +356,16 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
 
 
 def fix_text(source: Source, settings: Settings, models, codes, unsafe: bool,
-             handler=None) -> Tuple[str, List[Finding], int]:
-    """Apply fixes until nothing applicable is left.  Returns (text, remaining, fixed count)."""
+             handler=None, log: Optional[List[Finding]] = None) -> Tuple[str, List[Finding], int]:
+    """Apply fixes until nothing applicable is left.  Returns (text, remaining, fixed count);
+    the findings whose fixes were applied are appended to ``log``."""
     handler = handler or HANDLERS["python"]
     text = source.text
     fixed = 0
     findings = handler.analyze(source, settings, models, codes)
     for _ in range(MAX_FIX_PASSES):
-        edits, applied = select_edits(findings, unsafe)
+        chosen: List[Finding] = []
+        edits, applied = select_edits(findings, unsafe, chosen)
         if not edits:
             break
         new_text = apply_edits(text, edits)
@@ -371,6 +377,8 @@ def fix_text(source: Source, settings: Settings, models, codes, unsafe: bool,
                              % problem)
         text = new_text
         fixed += applied
+        if log is not None:
+            log.extend(chosen)
         source = replace(source, text=text, raw=b"")
         findings = handler.analyze(source, settings, models, codes)
     return text, findings, fixed
@@ -477,8 +485,9 @@ def run_job(job: Job, models, cache=None) -> FileResult:
             if cache is not None:
                 cache.put(cache_key, findings)
             return FileResult(path, findings=findings)
-        new_text, remaining, fixed = fix_text(source, job.settings, models, codes, job.unsafe, handler)
-        result = FileResult(path, findings=remaining, fixed=fixed)
+        applied: List[Finding] = []
+        new_text, remaining, fixed = fix_text(source, job.settings, models, codes, job.unsafe, handler, applied)
+        result = FileResult(path, findings=remaining, fixed=fixed, applied=applied)
         if new_text != source.text:
             result.changed = True
             if job.mode == "diff":

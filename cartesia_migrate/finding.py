@@ -67,3 +67,4 @@ class FileResult:
     changed: bool = False
     diff: Optional[str] = None
     new_text: Optional[str] = None
+    applied: list = field(default_factory=list)  # findings whose fixes were applied (fix mode)

@@ -1,0 +1,125 @@
+"""Baselines: adopt the tool on a big legacy codebase without fixing everything first.
+
+``check --write-baseline FILE`` records today's findings; ``check --baseline FILE`` then reports
+only findings that are not in it.  An entry is matched by rule code, path and the finding's
+fingerprint -- a hash of the rule and the normalised code it points at, not of the line number --
+so lines that move (code added above, a function moved down) stay baselined, while the same
+problem written somewhere new is reported.  Identical code reported twice in one file is told
+apart by its order among its twins, so a baseline holding one ``"sonic-english"`` does not hide a
+second one added later.
+
+The file is JSON, sorted, one entry per finding, meant to be committed and reviewed::
+
+    {
+      "cartesia-migrate-baseline": 1,
+      "findings": [
+        {"code": "CM101", "path": "src/tts.py", "fingerprint": "3b9a307224e32a30",
+         "message": "Model 'sonic' was discontinued on 2026-06-01: ..."}
+      ]
+    }
+
+Paths are relative to the baseline file's folder (``/`` separators), so the same baseline works
+from any working directory and for ``check .`` as well as ``check src/``.  The message is for
+humans reading the file; it is not matched.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable, List, Tuple
+
+from .io import write_atomic
+from .redact import redact
+
+FORMAT_KEY = "cartesia-migrate-baseline"
+VERSION = 1
+
+
+class BaselineError(Exception):
+    """The baseline file cannot be read; str(self) names it and says why."""
+
+
+def _key_path(path: str, base_dir: str) -> str:
+    if path in ("-", "<stdin>"):
+        return path
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(base_dir))
+    return rel.replace(os.sep, "/")
+
+
+def _key(f, base_dir: str) -> Tuple[str, str, str]:
+    return f.code, _key_path(f.path, base_dir), f.fingerprint or "%d:%d" % f.location
+
+
+def write(file: str, findings: Iterable) -> int:
+    """Record ``findings`` in ``file`` (atomically); returns how many."""
+    base_dir = os.path.dirname(os.path.abspath(file))
+    entries = []
+    for f in findings:
+        code, path, fp = _key(f, base_dir)
+        entries.append({"code": code, "path": path, "fingerprint": fp, "message": redact(f.message)})
+    entries.sort(key=lambda e: (e["path"], e["code"], e["fingerprint"]))
+    data = json.dumps({FORMAT_KEY: VERSION, "findings": entries}, indent=2, ensure_ascii=False) + "\n"
+    folder = os.path.dirname(os.path.abspath(file))
+    if not os.path.isdir(folder):
+        raise BaselineError("%s: the folder does not exist" % file)
+    if os.path.exists(file):
+        write_atomic(file, data.encode("utf-8"))
+    else:
+        with open(file, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(data)
+    return len(entries)
+
+
+@dataclass
+class Baseline:
+    file: str
+    entries: Counter  # (code, path, fingerprint) -> count
+
+    @property
+    def base_dir(self) -> str:
+        return os.path.dirname(os.path.abspath(self.file))
+
+
+def load(file: str) -> Baseline:
+    try:
+        with open(file, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except FileNotFoundError:
+        raise BaselineError("%s: no such file (create it with --write-baseline)" % file)
+    except OSError as e:
+        raise BaselineError("%s: cannot read: %s" % (file, e.strerror or e))
+    except ValueError as e:
+        raise BaselineError("%s: not valid JSON: %s" % (file, e))
+    if not isinstance(data, dict) or data.get(FORMAT_KEY) != VERSION or not isinstance(data.get("findings"), list):
+        raise BaselineError("%s: not a cartesia-migrate baseline (version %d)" % (file, VERSION))
+    entries: Counter = Counter()
+    for e in data["findings"]:
+        if not isinstance(e, dict) or not all(isinstance(e.get(k), str) for k in ("code", "path", "fingerprint")):
+            raise BaselineError("%s: malformed entry %r" % (file, e))
+        entries[(e["code"], e["path"], e["fingerprint"])] += 1
+    return Baseline(file, entries)
+
+
+@dataclass
+class Applied:
+    baselined: int  # findings hidden because the baseline has them
+    stale: int  # baseline entries that matched nothing (fixed since, or code removed)
+
+
+def apply(run, baseline: Baseline) -> Applied:
+    """Drop the findings ``baseline`` records from ``run`` (in place)."""
+    left = Counter(baseline.entries)
+    hidden = 0
+    for r in run.results:
+        kept: List = []
+        for f in r.findings:
+            k = _key(f, baseline.base_dir)
+            if left[k] > 0:
+                left[k] -= 1
+                hidden += 1
+            else:
+                kept.append(f)
+        r.findings = kept
+    return Applied(hidden, sum(left.values()))
