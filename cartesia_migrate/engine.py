@@ -118,10 +118,12 @@ def analyze_python(source: Source, settings: Settings, models, codes: Sequence[s
     classes = registry.select(codes, "python")
     if not classes or skip_file(text):
         return []
-    pf = registry.prefilter(classes)
-    if pf is not None and not pf.search(source.raw if source.raw else text.encode("utf-8", "replace")) \
-            and not pf.search(source.path.encode("utf-8", "replace")):
+    data = source.raw if source.raw else text.encode("utf-8", "replace")
+    bpath = source.path.encode("utf-8", "replace")
+    g = registry.gate(classes)
+    if not g.search(data) and not g.search(bpath):
         return []
+    classes = registry.applicable(classes, data, bpath)
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as e:

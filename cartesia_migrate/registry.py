@@ -35,24 +35,41 @@ def select(codes: Sequence[str], kind: str = "python") -> List[Type]:
     return [classes[c] for c in codes if c in classes and kind in classes[c].KINDS]
 
 
-_PREFILTERS: Dict[tuple, "re.Pattern[bytes]"] = {}
+_GATES: Dict[tuple, "re.Pattern[bytes]"] = {}
+_RULE_RES: Dict[type, Optional["re.Pattern[bytes]"]] = {}
 
 
-def prefilter(classes: Sequence[type]) -> Optional["re.Pattern[bytes]"]:
-    """One case-insensitive bytes regex OR-ing the rules' trigger patterns (None: always parse).
+def gate(classes: Sequence[type]) -> "re.Pattern[bytes]":
+    """The first, cheapest filter: a file (its bytes or its path) must match this to be parsed.
 
-    ``cartesia`` is always a trigger, so any file that talks to Cartesia is parsed (and a syntax
-    error in it reported) even when no enabled rule's own token occurs.
+    ``cartesia`` for every rule that needs Cartesia context, plus the ``PREFILTER`` tokens of
+    rules that do not (``sk_car_`` keys).  Files that never mention Cartesia -- nearly all of a
+    big tree -- cost one regex search.
     """
     key = tuple(sorted(c.CODE for c in classes))
-    if key not in _PREFILTERS:
-        pats = ["cartesia"]
+    pat = _GATES.get(key)
+    if pat is None:
+        pats = {"cartesia"}
         for c in classes:
-            if not c.PREFILTER:
-                _PREFILTERS[key] = None
-                break
-            pats.extend(c.PREFILTER)
-        else:
-            _PREFILTERS[key] = re.compile(
-                "|".join("(?:%s)" % p for p in sorted(set(pats))).encode(), re.I)
-    return _PREFILTERS[key]
+            if not getattr(c, "NEEDS_CONTEXT", True):
+                pats.update(c.PREFILTER or (".",))
+        pat = _GATES[key] = re.compile("|".join("(?:%s)" % p for p in sorted(pats)).encode(), re.I)
+    return pat
+
+
+def rule_filter(cls: type) -> Optional["re.Pattern[bytes]"]:
+    """The rule's own trigger regex (None: always run the rule on a file that passed the gate)."""
+    if cls not in _RULE_RES:
+        _RULE_RES[cls] = (re.compile("|".join("(?:%s)" % p for p in cls.PREFILTER).encode(), re.I)
+                          if cls.PREFILTER else None)
+    return _RULE_RES[cls]
+
+
+def applicable(classes: Sequence[type], data: bytes, path: bytes) -> List[type]:
+    """The rules whose trigger tokens occur in a file that passed the gate."""
+    out = []
+    for c in classes:
+        r = rule_filter(c)
+        if r is None or r.search(data) or r.search(path):
+            out.append(c)
+    return out

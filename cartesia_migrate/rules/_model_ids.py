@@ -757,8 +757,15 @@ class ModelIdSites:
             self.analysis.visit_AugAssign(node)
 
     def leave_Module(self, node: cst.Module) -> None:
+        self._literal_fixes: Dict[int, list] = {}
         for site in self.analysis.sites():
             self.on_model_id(site)
+        # one edit per Literal[...] with every member this rule fixes (identical edits merge,
+        # so a Literal of ten old IDs is fixed in one pass)
+        for items in self._literal_fixes.values():
+            edit = _literal_edit(self.ctx.module, items[0][0].literal, {id(s.node): n for s, _, n, _ in items})
+            for site, message, _, kw in items:
+                self._report_site(site, message, [edit], kw)
 
     # -- to implement in the rule --------------------------------------------------------
     def on_model_id(self, site: ModelSite) -> None:  # pragma: no cover - abstract
@@ -771,11 +778,14 @@ class ModelIdSites:
         edits = []
         if new_id is not None:
             if site.literal is not None:
-                edits = [_literal_edit(self.ctx.module, site, new_id)]
-            else:
-                from ..rule import Replace
+                self._literal_fixes.setdefault(id(site.literal), []).append((site, message, new_id, kw))
+                return
+            from ..rule import Replace
 
-                edits = [Replace(site.node, site.replacement_text(new_id))]
+            edits = [Replace(site.node, site.replacement_text(new_id))]
+        self._report_site(site, message, edits, kw)
+
+    def _report_site(self, site: ModelSite, message: str, edits: list, kw: dict) -> None:
         self.report(site.node, message, edits=edits, statement=site.statement, **kw)
         if site.constant:
             for use in site.uses:
@@ -784,17 +794,20 @@ class ModelIdSites:
                             statement=use.statement, **kw2)
 
 
-def _literal_edit(module: cst.Module, site: ModelSite, new_id: str):
-    """Rewrite a whole ``Literal[...]`` with this member replaced and duplicates dropped."""
+def _literal_edit(module: cst.Module, sub: cst.Subscript, new_ids: Dict[int, str]):
+    """Rewrite a whole ``Literal[...]`` with members replaced (``id(string node) -> new ID``)
+    and duplicates dropped."""
     from ..rule import Replace
 
-    sub = site.literal
     seen = set()
     kept = []
     for el in sub.slice:
         inner = el.slice.value if isinstance(el.slice, cst.Index) else None
-        if inner is site.node:
-            inner = cst.SimpleString(site.replacement_text(new_id))
+        new_id = new_ids.get(id(inner))
+        if new_id is not None:
+            value = string_value(inner) or ""
+            prefix = PROVIDER_PREFIX if value.startswith(PROVIDER_PREFIX) else ""
+            inner = cst.SimpleString("%s%s%s%s%s" % (inner.prefix, inner.quote, prefix, new_id, inner.quote))
             el = el.with_changes(slice=cst.Index(value=inner))
         key = string_value(inner) if isinstance(inner, cst.SimpleString) else None
         if key is not None:

@@ -212,6 +212,16 @@ def test_cm101_literal_members_collapse():
     assert 'Other = Literal[\n    "sonic-3.5-2026-05-04",\n]' in out
 
 
+def test_cm101_long_literal_fixed_in_one_pass():
+    old = ["sonic", "sonic-2024-10-19", "sonic-2024-12-12", "sonic-english", "sonic-multilingual",
+           "sonic-2-2025-03-07", "sonic-turbo-2025-03-07", "upbeat-moon", "sonic-preview", "sonic-lite"]
+    text = src("from typing import Literal\nM = Literal[%s, 'cartesia/sonic']\n" % ", ".join('"%s"' % m for m in old))
+    fs = findings(text, "CM101")
+    assert len(fs) == 11 and len({f.fix.edits for f in fs}) == 1  # one edit shared by all findings
+    out = fixed(text, "CM101")
+    assert "M = Literal[\"sonic-3.5-2026-05-04\", 'cartesia/sonic-3.5-2026-05-04']" in out
+
+
 def test_cm101_constant_fixed_once_and_uses_named():
     text = src('''\
         DEFAULT_MODEL_ID = "sonic-english"
