@@ -360,7 +360,7 @@ class NotebookHandler:
         classes = registry.select(codes, "python")
         if not classes:
             return []
-        pf = registry.prefilter(classes)
+        pf = registry.gate(classes)
         raw = source.raw if source.raw else source.text.encode("utf-8", "replace")
         if pf is not None and not pf.search(raw) and not pf.search(source.path.encode("utf-8", "replace")):
             return []
