@@ -14,7 +14,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Tuple
 import pathspec
 
 from .config import Resolver, path_matches
-from .filetypes import kind_of
+from .filetypes import includes_of, kind_of
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,27 @@ def discover(paths: List[str], resolver: Resolver) -> Tuple[List[Target], List[M
                 continue
             seen.add(key)
             targets.append(Target(path, kind_of(path) or "python", root))
+    _add_includes(targets, seen, resolver)
     return targets, missing
+
+
+def _add_includes(targets: List[Target], seen: set, resolver: Resolver) -> None:
+    """Files that targets pull in (requirements ``-r`` / ``-c``) are targets too, when they are
+    regular files inside the same tree and not excluded."""
+    i = 0
+    while i < len(targets):
+        t = targets[i]
+        i += 1
+        if t.kind == "python":
+            continue
+        for inc in includes_of(t.kind, t.path):
+            key = os.path.realpath(inc)
+            if key in seen or not os.path.isfile(inc) or os.path.islink(inc):
+                continue
+            if not (key + os.sep).startswith(t.root.rstrip(os.sep) + os.sep) or _excluded(inc, resolver):
+                continue
+            seen.add(key)
+            targets.append(Target(_clean(inc), kind_of(inc) or t.kind, t.root))
 
 
 def _walk(top: str, resolver: Resolver) -> Iterator[str]:

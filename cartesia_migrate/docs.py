@@ -3,7 +3,8 @@
 A doc has fixed sections -- What it does / Why is this bad? / Example / Use instead /
 Fix safety / Dates and sources -- and its Example and Use instead code blocks are
 executed by the tests.  Lines of an Example that must produce a finding end with a
-marker comment ``# [CM101]``.
+marker comment ``# [CM101]``.  The examples are Python (run as ``app.py``) unless the Example
+section names the file they stand for with ``<!-- file: requirements.txt -->``.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Dict, List, Optional, Set, Tuple
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Dates and sources")
 MARKER_RE = re.compile(r"[ \t]*# \[(CM\d{3})\][ \t]*$")
 _FENCE_RE = re.compile(r"```(?P<lang>[a-z]*)\n(?P<code>.*?)```", re.S)
+_FILE_RE = re.compile(r"<!--\s*file:\s*(?P<name>[^\s>]+)\s*-->")
 
 
 def doc_dirs() -> List[str]:
@@ -46,6 +48,7 @@ class ParsedDoc:
     example: str  # with markers
     use_instead: str
     path: str = ""
+    filename: str = "app.py"  # the file the examples stand for
 
     @property
     def example_clean(self) -> str:
@@ -86,4 +89,6 @@ def parse_doc(text: str, path: str = "") -> ParsedDoc:
             raise ValueError("%s: section %r has no code block" % (path, name))
         return fm.group("code")
 
-    return ParsedDoc(m.group(1), m.group(2), sections, block("Example"), block("Use instead"), path)
+    fm = _FILE_RE.search(sections["Example"])
+    return ParsedDoc(m.group(1), m.group(2), sections, block("Example"), block("Use instead"), path,
+                     fm.group("name") if fm else "app.py")

@@ -32,6 +32,21 @@ def register_kind(kind: str, matcher) -> None:
     _EXTRA_KINDS.append((kind, matcher))
 
 
+# kind -> function(path) -> paths the file pulls in (``-r other.txt`` in a requirements file):
+# discovery checks those files too, with the including file's kind unless their name gives one.
+_INCLUDES: dict = {}
+
+
+def register_includes(kind: str, includes) -> None:
+    _INCLUDES[kind] = includes
+
+
+def includes_of(kind: str, path: str) -> list:
+    _load_handlers()
+    fn = _INCLUDES.get(kind)
+    return list(fn(path)) if fn is not None else []
+
+
 _loaded = False
 
 

@@ -16,8 +16,9 @@ A small, file-local data flow, computed in the shared traversal without scope me
   class-based views), arguments of response constructors (``jsonify``, ``JSONResponse``,
   ``JsonResponse``, ``HttpResponse``, ``web.json_response``, framework ``Response``...),
   template contexts (``render_template``, ``TemplateResponse``, Django ``render``), HTML/JS
-  text (f-strings, ``+``, ``%`` and ``.format()`` around ``<script``, ``const x =``...), and
-  Streamlit/Gradio components.
+  text (f-strings, ``+``, ``%`` and ``.format()`` around ``<script``, ``const x =``...),
+  ``send_json``/``send_text``/``send_str`` on the WebSocket a route handler received, and
+  Streamlit/Gradio components and Gradio event handlers' return values.
 
 The flow is solved once at the end of the module (a fixpoint over the recorded assignments),
 so definition order does not matter.  No fix: the remedy is a token endpoint.

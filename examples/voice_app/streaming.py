@@ -7,7 +7,7 @@ WS_URL = "ws://api.cartesia.ai/tts/websocket"
 
 
 async def stream(text: str, voice_id: str):
-    async with websockets.connect(f"{WS_URL}?cartesia_version=2024-06-10") as ws:
+    async with websockets.connect(f"{WS_URL}?cartesia_version=2026-03-01") as ws:
         await ws.send(json.dumps({
             "model_id": "sonic",
             "transcript": text,

@@ -1,0 +1,136 @@
+"""CM304 legacy-api-version: a Cartesia-Version before 2026-03-01 (legacy plain-text errors).
+
+Sites: the value of a ``"Cartesia-Version"`` / ``"cartesia_version"`` dict entry, a
+``cartesia_version=`` keyword, ``h["Cartesia-Version"] = ...``, ``add_header`` /
+``putheader`` / ``setdefault`` calls, ``cartesia_version=2024-06-10`` in a URL query and
+``Cartesia-Version: 2024-06-10`` in header text (``CARTESIA_CUSTOM_HEADERS``), and
+constants named like ``CARTESIA_VERSION``.  A constant used at such a site is reported at
+its definition.  Docstrings are skipped.
+"""
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Set, Tuple
+
+import libcst as cst
+
+from ..bindings import dotted_name
+from ..rule import Replace, Rule
+from ._http import (CURRENT_VERSION, VERSION_IN_TEXT_RE, is_docstring, is_legacy_version, is_version_key,
+                    string_value)
+
+_CONSTANT_NAME_RE = re.compile(r"cartesia_?(?:api_?)?version$", re.I)
+_HEADER_SETTERS = {"add_header", "putheader", "setdefault", "add_unredirected_header", "__setitem__"}
+
+
+def _message(value: str) -> str:
+    return ("Cartesia-Version %s predates %s: older API versions return legacy plain-text errors "
+            "(`Title: Message`) instead of JSON with `error_code`, `title`, `message` and `request_id`; "
+            "use %s and read those fields (see CM301)" % (value, CURRENT_VERSION, CURRENT_VERSION))
+
+
+class LegacyApiVersion(Rule):
+    CODE = "CM304"
+    PREFILTER = (r"cartesia[-_ ]?(?:api_?)?version",)
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._done: Set[int] = set()
+        self._constants: Dict[str, List[Tuple[cst.SimpleString, object]]] = {}
+        self._uses: List[Tuple[str, cst.CSTNode, object]] = []
+
+    # -- reporting
+    def _report_literal(self, node: cst.SimpleString, statement=None) -> None:
+        if id(node) in self._done:
+            return
+        value = string_value(node)
+        if value is None or not is_legacy_version(value):
+            return
+        self._done.add(id(node))
+        new = node.prefix + node.quote + CURRENT_VERSION + node.quote
+        self.report(node, _message(value), edits=[Replace(node, new)],
+                    fix_message="Use Cartesia-Version %s" % CURRENT_VERSION, statement=statement)
+
+    def _check_value(self, expr: cst.CSTNode) -> None:
+        if isinstance(expr, cst.SimpleString):
+            self._report_literal(expr)
+            return
+        name = dotted_name(expr)
+        if name:
+            self._uses.append((name, expr, self.ctx.enclosing_statement()))
+
+    # -- sites
+    def visit_DictElement(self, node: cst.DictElement) -> None:
+        if is_version_key(node.key):
+            self._check_value(node.value)
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None and node.keyword.value.lower() == "cartesia_version":
+            self._check_value(node.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in _HEADER_SETTERS \
+                and len(node.args) >= 2 and node.args[0].keyword is None and is_version_key(node.args[0].value):
+            self._check_value(node.args[1].value)
+
+    def _assignment(self, target: cst.CSTNode, value: cst.CSTNode) -> None:
+        if isinstance(target, cst.Subscript) and len(target.slice) == 1 and \
+                isinstance(target.slice[0].slice, cst.Index) and is_version_key(target.slice[0].slice.value):
+            self._check_value(value)
+            return
+        name = dotted_name(target)
+        if name and isinstance(value, cst.SimpleString):
+            self._constants.setdefault(name, []).append((value, self.ctx.enclosing_statement()))
+            if _CONSTANT_NAME_RE.search(name.rsplit(".", 1)[-1]):
+                self._report_literal(value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for t in node.targets:
+            self._assignment(t.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._assignment(node.target, node.value)
+
+    def visit_Param(self, node: cst.Param) -> None:
+        # def call(cartesia_version="2024-06-10") / version: str = "2024-06-10" used as the header
+        if node.default is not None and isinstance(node.default, cst.SimpleString):
+            if _CONSTANT_NAME_RE.search(node.name.value):
+                self._report_literal(node.default)
+            else:
+                self._constants.setdefault(node.name.value, []).append((node.default, None))
+
+    # -- versions written inside text: URL queries, "Cartesia-Version: ..." header lines
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        raw = node.value
+        if "ersion" not in raw or "b" in node.prefix.lower() or is_docstring(self.ctx):
+            return
+        self._check_text(node, raw)
+
+    def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
+        if "ersion" in node.value:
+            self._check_text(node, node.value)
+
+    def _check_text(self, node: cst.CSTNode, raw: str) -> None:
+        legacy = [m for m in VERSION_IN_TEXT_RE.finditer(raw) if is_legacy_version(m.group("date"))]
+        if not legacy or id(node) in self._done:
+            return
+        self._done.add(id(node))
+        new_raw = VERSION_IN_TEXT_RE.sub(
+            lambda m: m.group(0)[: m.start("date") - m.start(0)] + CURRENT_VERSION
+            if is_legacy_version(m.group("date")) else m.group(0), raw)
+        self.report(node, _message(legacy[0].group("date")), edits=[Replace(node, new_raw)],
+                    fix_message="Use Cartesia-Version %s" % CURRENT_VERSION)
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        # f"...?cartesia_version={VERSION}": the constant is a use site
+        parts = node.parts
+        for prev, part in zip(parts, parts[1:]):
+            if isinstance(prev, cst.FormattedStringText) and isinstance(part, cst.FormattedStringExpression) \
+                    and re.search(r"cartesia[-_]version(?:=|\s*:\s*)$", prev.value, re.I):
+                self._check_value(part.expression)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for name, _use, _stmt in self._uses:
+            for literal, statement in self._constants.get(name, ()):
+                self._report_literal(literal, statement)
