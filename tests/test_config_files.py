@@ -3,6 +3,8 @@ import os
 
 import pytest
 
+from tests.inproc import invoke
+
 from cartesia_migrate.config import Settings
 from cartesia_migrate.engine import check_source, fix_source
 from cartesia_migrate.filetypes import kind_of
@@ -60,12 +62,20 @@ def test_fix_changes_only_the_value(name, text, old):
 
 
 @pytest.mark.parametrize("name, text, old", CASES, ids=[c[0] for c in CASES])
-def test_byte_exact_files_on_disk(tmp_path, cli, name, text, old):
+def test_byte_exact_files_on_disk(tmp_path, name, text, old):
     p = tmp_path / name
     p.write_bytes(text.encode("utf-8"))
-    r = cli("fix", str(p), "--no-cache", "--select", "CM1")
+    r = invoke("fix", str(p), "--no-cache", "--select", "CM1")
     assert r.code == 0, r.err
     assert p.read_bytes() == text.replace(old, NEW).encode("utf-8")
+
+
+def test_fix_in_a_real_process_keeps_crlf_and_bom(tmp_path, cli):
+    p = tmp_path / "app.yaml"
+    p.write_bytes(b"\xef\xbb\xbfprovider: cartesia\r\nmodel: sonic-english\r\n")
+    r = cli("fix", str(p), "--no-cache", "--select", "CM1")
+    assert r.code == 0, r.err
+    assert p.read_bytes() == b"\xef\xbb\xbfprovider: cartesia\r\nmodel: %s\r\n" % NEW.encode()
 
 
 def test_locations_point_at_the_model_id():
@@ -176,11 +186,11 @@ def test_toml_arrays_of_tables_and_dotted_keys():
     assert codes(text, "x.toml") == [("CM105", (3, 10)), ("CM101", (5, 10)), ("CM101", (6, 17))]
 
 
-def test_files_that_are_not_their_format_are_skipped(tmp_path, cli):
+def test_files_that_are_not_their_format_are_skipped(tmp_path):
     (tmp_path / "tpl.json").write_text('{"model": "sonic-english", {{ oops }}', encoding="utf-8")
     (tmp_path / "bad.toml").write_text('model = "sonic-english\n', encoding="utf-8")
     (tmp_path / "bin.json").write_bytes(b'{"model": "sonic-english"}\x00\xff')
-    r = cli("check", str(tmp_path), "--no-cache", "--select", "CM1")
+    r = invoke("check", str(tmp_path), "--no-cache", "--select", "CM1")
     assert r.code == 0, r.out + r.err
 
 
@@ -196,19 +206,19 @@ def test_large_and_unrelated_config_files_are_not_read(tmp_path):
     assert ConfigHandler().read(str(hit)).text == '{"model": "sonic-english"}'
 
 
-def test_directory_run_fixes_then_is_clean(tmp_path, cli):
+def test_directory_run_fixes_then_is_clean(tmp_path):
     (tmp_path / ".env").write_text("CARTESIA_MODEL=sonic-english\n", encoding="utf-8")
     (tmp_path / "conf").mkdir()
     (tmp_path / "conf" / "tts.yaml").write_text("cartesia:\n  model_id: sonic\n", encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text("[tool.myapp]\ntts_model = 'sonic-english'\n", encoding="utf-8")
-    r = cli("check", str(tmp_path), "--no-cache", "--select", "CM1")
+    r = invoke("check", str(tmp_path), "--no-cache", "--select", "CM1")
     assert r.code == 1
     assert os.path.join(str(tmp_path), ".env") + ":1:16: CM101" in r.out
     assert "tts.yaml:2:13: CM101" in r.out
-    r = cli("fix", str(tmp_path), "--no-cache", "--select", "CM1")
+    r = invoke("fix", str(tmp_path), "--no-cache", "--select", "CM1")
     assert r.code == 0, r.out + r.err
     assert (tmp_path / ".env").read_text(encoding="utf-8") == "CARTESIA_MODEL=%s\n" % NEW
-    assert cli("check", str(tmp_path), "--no-cache", "--select", "CM1").code == 0
+    assert invoke("check", str(tmp_path), "--no-cache", "--select", "CM1").code == 0
 
 
 def test_file_formats_and_keys():

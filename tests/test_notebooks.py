@@ -4,6 +4,8 @@ import os
 
 import pytest
 
+from tests.inproc import invoke
+
 from cartesia_migrate.config import Settings
 from cartesia_migrate.engine import check_source, fix_source
 from cartesia_migrate.handlers.notebook import mask_cell, read_notebook
@@ -61,14 +63,14 @@ def test_findings_are_located_by_cell_and_row_within_the_cell():
     ]
 
 
-def test_text_and_json_output_name_the_cell(tmp_path, cli):
+def test_text_and_json_output_name_the_cell(tmp_path):
     p = tmp_path / "demo.ipynb"
     p.write_text(nb(DEMO), encoding="utf-8")
-    r = cli("check", str(p), "--no-cache", "--select", "CM1")
+    r = invoke("check", str(p), "--no-cache", "--select", "CM1")
     assert r.code == 1
     assert "%s:cell 2:8:9: CM101" % p in r.out
     assert "%s:cell 3:2:30: CM101" % p in r.out
-    r = cli("check", str(p), "--no-cache", "--select", "CM1", "--output-format", "json")
+    r = invoke("check", str(p), "--no-cache", "--select", "CM1", "--output-format", "json")
     data = json.loads(r.out)
     assert [(d["cell"], d["location"]) for d in data] == [(2, {"row": 8, "column": 9}),
                                                            (3, {"row": 2, "column": 30})]
@@ -140,10 +142,10 @@ def test_non_python_kernels_are_skipped():
     assert check_source(text, "r.ipynb", CM1) == []
 
 
-def test_a_cell_that_does_not_parse_is_an_error_naming_the_cell(tmp_path, cli):
+def test_a_cell_that_does_not_parse_is_an_error_naming_the_cell(tmp_path):
     p = tmp_path / "bad.ipynb"
     p.write_text(nb([code("import cartesia\n"), code("x = 'sonic-english'\n", "def f(:\n")]), encoding="utf-8")
-    r = cli("check", str(p), "--no-cache", "--select", "CM1")
+    r = invoke("check", str(p), "--no-cache", "--select", "CM1")
     assert r.code == 2
     assert "cell 2" in r.err and "line 2" in r.err
 
@@ -164,10 +166,10 @@ def test_fix_writes_the_notebook_in_place(tmp_path, cli):
     assert cli("check", str(p), "--no-cache", "--select", "CM1").code == 0
 
 
-def test_directories_pick_up_notebooks(tmp_path, cli):
+def test_directories_pick_up_notebooks(tmp_path):
     (tmp_path / "nb").mkdir()
     (tmp_path / "nb" / "demo.ipynb").write_text(nb(DEMO), encoding="utf-8")
-    r = cli("check", str(tmp_path), "--no-cache", "--select", "CM1")
+    r = invoke("check", str(tmp_path), "--no-cache", "--select", "CM1")
     assert r.code == 1 and "demo.ipynb:cell 2:8:9" in r.out
 
 

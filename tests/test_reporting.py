@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+from tests.inproc import invoke
+
 from cartesia_migrate import catalog
 from cartesia_migrate.finding import Finding, Fix
 from cartesia_migrate.readiness import BROKEN, DEPRECATED, HYGIENE, UPCOMING, group_of, readiness
@@ -47,9 +49,9 @@ def test_readiness_counts_and_fixability():
     assert [(r["code"], r["count"]) for r in groups[0]["rules"]] == [("CM101", 2), ("CM102", 1)]
 
 
-def test_statistics_text(tmp_path, cli):
+def test_statistics_text(tmp_path):
     (tmp_path / "app.py").write_text(APP, encoding="utf-8")
-    r = cli("check", "--statistics", "--no-cache", "--select", "CM1,CM204", "app.py", cwd=tmp_path)
+    r = invoke("check", "--statistics", "--no-cache", "--select", "CM1,CM204", "app.py", cwd=tmp_path)
     assert r.code == 1
     lines = r.out.splitlines()
     assert lines[0].split("\t")[:3] == ["    1", "CM101", "discontinued-model"]
@@ -59,9 +61,9 @@ def test_statistics_text(tmp_path, cli):
     assert "  Hygiene (no deadline): 2 findings in 1 file (2 fixable by `cartesia-migrate fix`)" in r.out
 
 
-def test_statistics_json(tmp_path, cli):
+def test_statistics_json(tmp_path):
     (tmp_path / "app.py").write_text(APP, encoding="utf-8")
-    r = cli("check", "--statistics", "--no-cache", "--select", "CM1", "--output-format", "json", "app.py",
+    r = invoke("check", "--statistics", "--no-cache", "--select", "CM1", "--output-format", "json", "app.py",
             cwd=tmp_path)
     data = json.loads(r.out)
     by = {s["code"]: s for s in data["statistics"]}
@@ -70,15 +72,15 @@ def test_statistics_json(tmp_path, cli):
     assert [g["group"] for g in data["readiness"]] == [BROKEN, DEPRECATED, HYGIENE]
 
 
-def test_clean_statistics(tmp_path, cli):
+def test_clean_statistics(tmp_path):
     (tmp_path / "ok.py").write_text("print(1)\n", encoding="utf-8")
-    r = cli("check", "--statistics", "--no-cache", "ok.py", cwd=tmp_path)
+    r = invoke("check", "--statistics", "--no-cache", "ok.py", cwd=tmp_path)
     assert r.code == 0 and "nothing to migrate" in r.out
 
 
-def test_text_output_shows_old_new_and_applicability(tmp_path, cli):
+def test_text_output_shows_old_new_and_applicability(tmp_path):
     (tmp_path / "app.py").write_text(APP, encoding="utf-8")
-    r = cli("check", "--no-cache", "--select", "CM1", "app.py", cwd=tmp_path)
+    r = invoke("check", "--no-cache", "--select", "CM1", "app.py", cwd=tmp_path)
     out = r.out.splitlines()
     assert out[0].startswith("app.py:5:30: CM101 ")
     assert out[0].endswith("[*] Replace 'sonic-english' with 'sonic-3.5-2026-05-04'")
@@ -86,9 +88,9 @@ def test_text_output_shows_old_new_and_applicability(tmp_path, cli):
     assert out[1].endswith("[unsafe fix] Replace 'sonic-2' with 'sonic-3.5-2026-05-04'")
 
 
-def test_fix_reports_what_it_changed_and_what_it_left(tmp_path, cli):
+def test_fix_reports_what_it_changed_and_what_it_left(tmp_path):
     (tmp_path / "app.py").write_text(APP + "DEFAULT_MODEL = 'sonic-3.6'\n", encoding="utf-8")
-    r = cli("fix", "--no-cache", "--select", "CM1,CM204", "app.py", cwd=tmp_path)
+    r = invoke("fix", "--no-cache", "--select", "CM1,CM204", "app.py", cwd=tmp_path)
     assert r.code == 1
     assert "Applied 3 fixes:\n" in r.err
     assert "  app.py:5:30: CM101 Replace 'sonic-english' with 'sonic-3.5-2026-05-04'\n" in r.err
@@ -98,17 +100,17 @@ def test_fix_reports_what_it_changed_and_what_it_left(tmp_path, cli):
     assert r.out.startswith("app.py:6:30: CM103 ") and "[unsafe fix]" in r.out
 
 
-def test_fix_names_findings_without_an_automatic_fix(tmp_path, cli):
+def test_fix_names_findings_without_an_automatic_fix(tmp_path):
     (tmp_path / "k.py").write_text(
         "import cartesia\nURL = 'wss://api.cartesia.ai/tts/websocket?api_key=' + KEY\n", encoding="utf-8")
-    r = cli("fix", "--no-cache", "--select", "CM203", "k.py", cwd=tmp_path)
+    r = invoke("fix", "--no-cache", "--select", "CM203", "k.py", cwd=tmp_path)
     if r.code == 0:
         pytest.skip("CM203 did not fire on this shape")
     assert "CM203: no automatic fix (the message says what to do)" in r.err
 
 
-def test_rules_json_lists_the_catalogue_with_doc_urls(cli):
-    r = cli("rules", "--output-format", "json")
+def test_rules_json_lists_the_catalogue_with_doc_urls():
+    r = invoke("rules", "--output-format", "json")
     rows = json.loads(r.out)
     assert r.code == 0 and rows
     for row in rows:
@@ -118,7 +120,7 @@ def test_rules_json_lists_the_catalogue_with_doc_urls(cli):
         assert row["url"] == catalog.DOCS_BASE_URL + row["code"] + ".md"
         # the URL points at a doc that exists in this repository
         assert os.path.isfile(os.path.join(ROOT, "rules", row["code"] + ".md")), row["code"]
-    everything = json.loads(cli("rules", "--all", "--output-format", "json").out)
+    everything = json.loads(invoke("rules", "--all", "--output-format", "json").out)
     assert [x["code"] for x in everything] == list(catalog.CATALOG)
 
 
@@ -135,8 +137,8 @@ def test_explain_every_implemented_code(code):
         assert section in r.output
 
 
-def test_explain_unknown_code_is_a_usage_error(cli):
-    r = cli("explain", "CM999")
+def test_explain_unknown_code_is_a_usage_error():
+    r = invoke("explain", "CM999")
     assert r.code == 2 and "CM999" in r.err
 
 
