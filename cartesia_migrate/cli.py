@@ -302,8 +302,10 @@ def fix(paths, output_format, statistics, exit_zero, diff, unsafe_fixes, baselin
 
     With --baseline, every fixable finding is still fixed; only the report of what is left
     (and the exit code) leaves out the baselined ones."""
-    run = _do("fix", paths, unsafe=unsafe_fixes, diff=diff, **opts)
     stdin_fix = list(paths) == ["-"] and not diff
+    if stdin_fix and write_baseline:
+        raise UsageError("--write-baseline cannot be combined with fixing stdin (-): the fixed source goes to stdout")
+    run = _do("fix", paths, unsafe=unsafe_fixes, diff=diff, **opts)
     code = _baseline(run, baseline, write_baseline)
     if code is not None:
         sys.exit(code)
