@@ -41,6 +41,8 @@ class Finding:
     url: Optional[str] = None
     cell: Optional[int] = None  # notebooks: 1-based cell number
     fingerprint: Optional[str] = None
+    # notebooks: (row, column, end row, end column) in the .ipynb file itself (SARIF regions)
+    file_region: Optional[Tuple[int, int, int, int]] = None
 
     @property
     def fixable(self) -> bool:

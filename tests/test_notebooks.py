@@ -243,3 +243,21 @@ def test_settings_and_per_file_ignores_apply(tmp_path):
     text = nb(DEMO)
     s = Settings(select=("CM1",), per_file_ignores=(("*.ipynb", ("CM101",)),), root=str(tmp_path))
     assert check_source(text, os.path.join(str(tmp_path), "demo.ipynb"), s) == []
+
+
+def test_sarif_regions_point_into_the_ipynb_file(tmp_path):
+    p = tmp_path / "demo.ipynb"
+    text = nb(DEMO)
+    p.write_text(text, encoding="utf-8")
+    r = invoke("check", str(p), "--no-cache", "--select", "CM1", "--output-format", "sarif")
+    results = json.loads(r.out)["runs"][0]["results"]
+    lines = text.splitlines()
+    for res in results:
+        region = res["locations"][0]["physicalLocation"]["region"]
+        line = lines[region["startLine"] - 1]
+        assert region["startLine"] == region["endLine"]
+        snippet = line[region["startColumn"] - 1:region["endColumn"] - 1]
+        assert snippet in ('\\"sonic-english\\"', "'sonic'")
+        # the fix's replacement applies to the same place of the file
+        rep = res["fixes"][0]["artifactChanges"][0]["replacements"][0]["deletedRegion"]
+        assert rep["startLine"] == region["startLine"]

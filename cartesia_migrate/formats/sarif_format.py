@@ -41,7 +41,8 @@ def render(run, **_kw) -> str:
             "message": {"text": f.message},
             "locations": [{"physicalLocation": {
                 "artifactLocation": {"uri": _uri(f.path)},
-                "region": _region(f.location, f.end_location),
+                "region": _region(f.file_region[:2], f.file_region[2:]) if getattr(f, "file_region", None)
+                else _region(f.location, f.end_location),
             }}],
         }
         if f.code in index:

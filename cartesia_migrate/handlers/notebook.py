@@ -241,6 +241,18 @@ def _to_real(cell: _Cell, rel: int) -> Optional[int]:
     return rstarts[i] + (rel - vstarts[i])
 
 
+def _raw_offset(cell: _Cell, real: int) -> int:
+    """The offset in the JSON text of a character of the cell's source (by its offset there)."""
+    elems = cell.elements
+    pos = 0
+    for k, e in enumerate(elems):
+        n = len(e.value)
+        if real < pos + n or k == len(elems) - 1:
+            return e.start + _jsonspan.raw_index_map(e.raw)[max(0, min(real - pos, n))]
+        pos += n
+    return cell.node.start
+
+
 def _layout(node: _jsonspan.JNode, text: str) -> Tuple[str, str]:
     """(text between '[' and the first element, separator between elements) of an array."""
     items = node.items
@@ -375,7 +387,8 @@ class NotebookHandler:
         if not found:
             return []
         ascii_only = _jsonspan.prefers_ascii(source.text)
-        index = None
+        index = engine.LineIndex(source.text)
+        vindex = engine.LineIndex(nb.virtual)
         out = []
         for f in found:
             cell = nb.cell_at_row(f.location[0])
@@ -383,16 +396,27 @@ class NotebookHandler:
                 continue
             fix = f.fix
             if fix is not None:
-                if index is None:
-                    index = engine.LineIndex(source.text)
                 fix = self._map_fix(nb, fix, index, ascii_only)
             out.append(replace(
-                f, cell=cell.number, fix=fix,
+                f, cell=cell.number, fix=fix, file_region=self._file_region(cell, f, vindex, index),
                 location=(f.location[0] - cell.vrow + 1, f.location[1]),
                 end_location=self._end_in_cell(cell, f.end_location),
                 noqa_row=(f.noqa_row - cell.vrow + 1) if f.noqa_row else f.noqa_row,
             ))
         return out
+
+    @staticmethod
+    def _file_region(cell: _Cell, f: Finding, vindex, index) -> Optional[Tuple[int, int, int, int]]:
+        """Where the finding is in the .ipynb file (row/column of its JSON text)."""
+        limit = len(cell.masked)
+        spots = []
+        for row, col in (f.location, f.end_location):
+            rel = min(vindex.offset(row, col - 1) - cell.vstart, limit)
+            real = _to_real(cell, rel)
+            if real is None:
+                return None
+            spots.append(index.position(_raw_offset(cell, min(real, len(cell.text)))))
+        return spots[0] + spots[1]
 
     @staticmethod
     def _end_in_cell(cell: _Cell, end: Tuple[int, int]) -> Tuple[int, int]:
