@@ -16,6 +16,7 @@ import difflib
 import hashlib
 import os
 import re
+import stat
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
@@ -557,14 +558,52 @@ def _run(paths: Sequence[str], mode: str, *, unsafe: bool = False, config_file: 
     return run
 
 
+def _passes_gate(job: Job, gates: dict) -> bool:
+    """False for a Python file that never mentions Cartesia: nothing can fire, nothing to parse.
+
+    One read and one byte regex -- cheaper than a cache lookup, so such files are neither
+    cached nor sent to a worker.  Unreadable files pass: ``run_job`` reports them.
+    """
+    if job.target.kind != "python":
+        return True
+    settings = job.settings
+    g = gates.get(id(settings))
+    if g is None:
+        g = gates[id(settings)] = registry.gate(registry.select(settings.enabled_codes(), "python"))
+    path = job.target.path
+    if g.search(path.encode("utf-8", "replace")):
+        return True
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_GATE_BYTES:
+            return True  # FIFOs, devices, huge files: never opened here
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return True
+    return g.search(data) is not None
+
+
+MAX_GATE_BYTES = 10 * 1024 * 1024
+
+
 def _execute(job_list: List[Job], models, cache, jobs: Optional[int]) -> List[FileResult]:
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(job_list) < PARALLEL_THRESHOLD:
-        return [run_job(j, models, cache) for j in job_list]
-    # cache lookups are cheap: answer hits here, parse the misses in processes
-    todo = []
     results: Dict[int, FileResult] = {}
+    gates: dict = {}
+    todo = []
     for i, j in enumerate(job_list):
+        if not _passes_gate(j, gates):
+            results[i] = FileResult(j.target.path)
+        else:
+            todo.append((i, j))
+    if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
+        for i, j in todo:
+            results[i] = run_job(j, models, cache)
+        return [results[i] for i in range(len(job_list))]
+    # cache lookups are cheap: answer hits here, parse the misses in processes
+    candidates, todo = todo, []
+    for i, j in candidates:
         if cache is not None:
             hit = cache.lookup_job(j, models)
             if hit is not None:
