@@ -20,7 +20,7 @@ batch, so rules see bindings established by earlier statements.
 """
 from __future__ import annotations
 
-from typing import Dict, Optional
+from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -64,11 +64,374 @@ def dotted_name(node: cst.CSTNode) -> Optional[str]:
     return None
 
 
-class Bindings:
+
+# ---- scoped, lazily resolved bindings (SDK call sites: CM4xx) -------------------------
+#
+# ``Bindings.clients`` above answers "is this dotted name a client?" eagerly, in source
+# order and without scopes.  The SDK-upgrade rules need more: which object an
+# expression stands for (``client.tts`` -> the ``tts`` resource of a client,
+# ``ws = await client.tts.websocket()`` -> its websocket, ``for ev in stream`` -> an
+# event of it), per scope (a parameter or local shadows a module-level client), whatever
+# the order of definitions (a method may use ``self.client`` before ``__init__`` binds
+# it).  So the tracker only *records* assignments per scope here, and rules resolve
+# expressions after the traversal (in ``leave_Module``), when every record is known.
+#
+# An object is ``(kind, path)``: ``kind`` is "sync" / "async" (the client's), ``path``
+# the attribute / call / iteration chain from the client: ``""`` is the client,
+# ``"tts"`` its resource, ``"tts.websocket()"`` the result of calling
+# ``client.tts.websocket``, ``"tts.sse()[]"`` an item of iterating that result,
+# ``"tts.websocket_connect()@"`` what ``with`` binds (a client stays ``""``).
+# ``await`` is transparent.  Anything the tracker cannot see through (an unannotated
+# parameter, a name bound twice to different things, an attribute assigned from
+# outside such as ``client.tts.bytes = MagicMock()``) resolves to None: precision first.
+
+Obj = Tuple[str, str]
+_FN = "#fn"  # path of a function / method whose return annotation is a client
+
+
+class Scope:
+    """A module, class or function scope (a chain through ``parent``)."""
+
+    __slots__ = ("kind", "node", "parent", "globals", "is_async")
+
+    def __init__(self, kind: str, node: Optional[cst.CSTNode], parent: Optional["Scope"],
+                 is_async: bool = False) -> None:
+        self.kind = kind  # "module" | "class" | "function"
+        self.node = node
+        self.parent = parent
+        self.globals: Set[str] = set()
+        self.is_async = is_async
+
+    def module(self) -> "Scope":
+        s = self
+        while s.parent is not None:
+            s = s.parent
+        return s
+
+    def enclosing_class(self) -> Optional["Scope"]:
+        s: Optional[Scope] = self
+        while s is not None:
+            if s.kind == "class":
+                return s
+            s = s.parent
+        return None
+
+    def name_chain(self, name: str) -> Iterator["Scope"]:
+        """Scopes where a bare name is looked up (LEGB; class bodies only for their own code)."""
+        if name in self.globals:
+            yield self.module()
+            return
+        first = True
+        s: Optional[Scope] = self
+        while s is not None:
+            if s.kind != "class" or first:
+                yield s
+            first = False
+            s = s.parent
+
+
+class _Rec:
+    __slots__ = ("how", "node", "scope", "kind")
+
+    def __init__(self, how: str, node: Optional[cst.CSTNode] = None, scope: Optional[Scope] = None,
+                 kind: Optional[str] = None) -> None:
+        self.how = how  # expr | iter | enter | kind | fn | none | unknown
+        self.node = node
+        self.scope = scope
+        self.kind = kind
+
+
+def _join(path: str, rest: str) -> str:
+    if not rest:
+        return path
+    return path + "." + rest if path else rest
+
+
+class ScopedBindings:
+    """Mixin of ``Bindings``: scope records and resolution of SDK objects."""
+
+    def _scoped_init(self) -> None:
+        self.module_scope = Scope("module", None, None)
+        self.scope = self.module_scope  # the scope of the node being visited
+        self._records: Dict[Tuple[int, str], List[_Rec]] = {}
+        self.patched: Set[str] = set()  # attribute chains assigned or patched from outside
+        self._memo: Dict[Tuple[int, str], Optional[Obj]] = {}
+        self._busy: Set[Tuple[int, str]] = set()
+
+    # -- recording (called by the tracker)
+    def _key_scope(self, dotted: str, scope: Scope) -> Optional[Scope]:
+        if dotted.startswith("self.") or dotted.startswith("cls."):
+            return scope.enclosing_class()
+        if dotted in scope.globals:
+            return scope.module()
+        return scope
+
+    def add_record(self, target: cst.CSTNode, rec: _Rec, scope: Optional[Scope] = None) -> None:
+        scope = scope or self.scope
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for el in target.elements:
+                self.add_record(el.value, _Rec("unknown"), scope)
+            return
+        if isinstance(target, cst.StarredElement):
+            self.add_record(target.value, _Rec("unknown"), scope)
+            return
+        dotted = dotted_name(target)
+        if not dotted:
+            return
+        parts = dotted.split(".")
+        if len(parts) > 2 or (len(parts) == 2 and parts[0] not in ("self", "cls")):
+            self.patched.add(dotted)  # client.tts.bytes = MagicMock()
+            return
+        if parts[0] == "cls":
+            dotted = "self." + parts[1]
+        owner = self._key_scope(dotted, scope)
+        if owner is None:
+            return
+        self._records.setdefault((id(owner), dotted), []).append(rec)
+        if scope.kind == "class" and len(parts) == 1:  # a class attribute is also self.<name>
+            self._records.setdefault((id(scope), "self." + dotted), []).append(rec)
+
+    # -- resolution (rules call these after the traversal)
+    def resolve(self, node: cst.CSTNode, scope: Optional[Scope] = None) -> Optional[Obj]:
+        """``(kind, path)`` of the SDK object ``node`` evaluates to, or None."""
+        scope = scope or self.scope
+        if isinstance(node, cst.Await):
+            return self.resolve(node.expression, scope)
+        if isinstance(node, cst.Call):
+            q = self.qualify(node.func)  # type: ignore[attr-defined]
+            if q in CLIENT_CLASSES:
+                return (CLIENT_CLASSES[q], "")
+            r = self.resolve(node.func, scope)
+            if r is None:
+                return None
+            if r[1] == _FN:
+                return (r[0], "")
+            if r[1].endswith(_FN):
+                return None
+            return (r[0], r[1] + "()")
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            dotted = dotted_name(node)
+            if dotted is not None:
+                return self._resolve_dotted(dotted, scope)
+            if isinstance(node, cst.Attribute):
+                r = self.resolve(node.value, scope)
+                if r is None or r[1].endswith(_FN):
+                    return None
+                return (r[0], _join(r[1], node.attr.value))
+        return None
+
+    def call_target(self, call: cst.Call, scope: Optional[Scope] = None) -> Optional[Obj]:
+        """``(kind, "tts.bytes")`` for ``client.tts.bytes(...)``: the object the call calls."""
+        r = self.resolve(call.func, scope)
+        if r is None or not r[1] or _FN in r[1]:
+            return None
+        return r
+
+    def _resolve_dotted(self, dotted: str, scope: Scope) -> Optional[Obj]:
+        parts = dotted.split(".")
+        for i in range(2, len(parts) + 1):
+            if ".".join(parts[:i]) in self.patched:
+                return None
+        if parts[0] in ("self", "cls") and len(parts) >= 2:
+            cls = scope.enclosing_class()
+            if cls is None:
+                return None
+            key = (id(cls), "self." + parts[1])
+            if key not in self._records:
+                return None
+            r = self._resolve_key(key)
+            if r is None:
+                return None
+            return self._extend(r, parts[2:])
+        for s in scope.name_chain(parts[0]):
+            key = (id(s), parts[0])
+            if key in self._records:
+                r = self._resolve_key(key)
+                return None if r is None else self._extend(r, parts[1:])
+        return None
+
+    @staticmethod
+    def _extend(r: Obj, rest: List[str]) -> Optional[Obj]:
+        if rest and r[1] == _FN:
+            return None
+        return (r[0], _join(r[1], ".".join(rest)))
+
+    def _resolve_key(self, key: Tuple[int, str]) -> Optional[Obj]:
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._busy:
+            return None
+        self._busy.add(key)
+        try:
+            out: Optional[Obj] = None
+            for rec in self._records[key]:
+                if rec.how == "none":
+                    continue
+                r = self._resolve_rec(rec)
+                if r is None or (out is not None and r != out):
+                    out = None
+                    break
+                out = r
+        finally:
+            self._busy.discard(key)
+        self._memo[key] = out
+        return out
+
+    def _resolve_rec(self, rec: _Rec) -> Optional[Obj]:
+        if rec.how == "kind":
+            return (rec.kind or "sync", "")
+        if rec.how == "fn":
+            return (rec.kind or "sync", _FN)
+        if rec.how in ("expr", "iter", "enter") and rec.node is not None and rec.scope is not None:
+            r = self.resolve(rec.node, rec.scope)
+            if r is None or _FN in r[1]:
+                return None
+            if rec.how == "iter":
+                return (r[0], r[1] + "[]")
+            if rec.how == "enter" and r[1]:  # ``with client.tts.websocket_connect() as ws``
+                return (r[0], r[1] + "@")
+            return r
+        return None
+
+
+def _is_none(node: Optional[cst.CSTNode]) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+_PROPERTY_DECORATORS = frozenset({"property", "cached_property", "functools.cached_property"})
+
+
+class ScopeTracker(cst.BatchableCSTVisitor):
+    """Records assignments per scope for ``ScopedBindings`` (base class of ``BindingTracker``).
+
+    Uses ``visit_<Node>_<field>`` hooks where ``BindingTracker`` has ``visit_<Node>``.
+    """
+
+    b: "Bindings"
+
+    def _annotation_kind(self, ann: cst.BaseExpression) -> Optional[str]:  # overridden
+        return None
+
+    # scopes
+    def visit_ClassDef_body(self, node: cst.ClassDef) -> None:
+        b = self.b
+        b.add_record(node.name, _Rec("unknown"))
+        b.scope = Scope("class", node, b.scope)
+
+    def leave_ClassDef_body(self, node: cst.ClassDef) -> None:
+        b = self.b
+        if b.scope.parent is not None:
+            b.scope = b.scope.parent
+
+    def visit_FunctionDef_name(self, node: cst.FunctionDef) -> None:
+        b = self.b
+        kind = self._annotation_kind(node.returns.annotation) if node.returns is not None else None
+        is_property = b.scope.kind == "class" and any(
+            dotted_name(d.decorator) in _PROPERTY_DECORATORS for d in node.decorators)
+        if kind is not None and is_property:  # @property def client(self) -> Cartesia
+            b._records.setdefault((id(b.scope), node.name.value), []).append(_Rec("unknown"))
+            b._records.setdefault((id(b.scope), "self." + node.name.value), []).append(_Rec("kind", kind=kind))
+        else:
+            b.add_record(node.name, _Rec("fn", kind=kind) if kind is not None else _Rec("unknown"))
+        b.scope = Scope("function", node, b.scope, node.asynchronous is not None)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        b = self.b
+        if b.scope.node is node and b.scope.parent is not None:
+            b.scope = b.scope.parent
+
+    def visit_Lambda_params(self, node: cst.Lambda) -> None:
+        self.b.scope = Scope("function", node, self.b.scope)
+
+    def leave_Lambda(self, node: cst.Lambda) -> None:
+        b = self.b
+        if b.scope.node is node and b.scope.parent is not None:
+            b.scope = b.scope.parent
+
+    def visit_Global(self, node: cst.Global) -> None:
+        for n in node.names:
+            self.b.scope.globals.add(n.name.value)
+
+    # bindings
+    def visit_Assign_value(self, node: cst.Assign) -> None:
+        b = self.b
+        how = "none" if _is_none(node.value) else "expr"
+        for t in node.targets:
+            b.add_record(t.target, _Rec(how, node.value, b.scope))
+
+    def visit_AnnAssign_target(self, node: cst.AnnAssign) -> None:
+        b = self.b
+        kind = self._annotation_kind(node.annotation.annotation)
+        if kind is not None:
+            b.add_record(node.target, _Rec("kind", kind=kind))
+        elif node.value is not None:
+            b.add_record(node.target, _Rec("none" if _is_none(node.value) else "expr", node.value, b.scope))
+        else:
+            b.add_record(node.target, _Rec("unknown"))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.b.add_record(node.target, _Rec("unknown"))
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self.b.add_record(node.target, _Rec("expr", node.value, self.b.scope))
+
+    def visit_WithItem_item(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self.b.add_record(node.asname.name, _Rec("enter", node.item, self.b.scope))
+
+    def visit_For(self, node: cst.For) -> None:
+        self.b.add_record(node.target, _Rec("iter", node.iter, self.b.scope))
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self.b.add_record(node.target, _Rec("iter", node.iter, self.b.scope))
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self.b.add_record(node.name.name, _Rec("unknown"))
+
+    def visit_Param_name(self, node: cst.Param) -> None:
+        kind = self._annotation_kind(node.annotation.annotation) if node.annotation is not None else None
+        self.b.add_record(node.name, _Rec("kind", kind=kind) if kind else _Rec("unknown"))
+
+    def visit_Import_names(self, node: cst.Import) -> None:
+        for alias in node.names:
+            target = alias.asname.name if alias.asname is not None else None
+            if target is None:
+                head = dotted_name(alias.name)
+                if head:
+                    self.b.add_record(cst.Name(head.partition(".")[0]), _Rec("unknown"))
+            else:
+                self.b.add_record(target, _Rec("unknown"))
+
+    def visit_ImportFrom_names(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            target = alias.asname.name if alias.asname is not None else alias.name
+            self.b.add_record(target, _Rec("unknown"))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        # patch.object(client.tts, "bytes") / monkeypatch.setattr(client.tts, "bytes", fake)
+        fn = dotted_name(node.func)
+        if fn is None or not (fn.endswith("patch.object") or fn.endswith("setattr")) or len(node.args) < 2:
+            return
+        obj = dotted_name(node.args[0].value)
+        attr = node.args[1].value
+        if obj and isinstance(attr, cst.SimpleString):
+            try:
+                name = attr.evaluated_value
+            except Exception:  # pragma: no cover - malformed literal
+                return
+            if isinstance(name, str):
+                self.b.patched.add(obj + "." + name)
+
+
+class Bindings(ScopedBindings):
     def __init__(self) -> None:
         self.names: Dict[str, str] = {}  # local name -> qualified name (modules and objects)
         self.clients: Dict[str, str] = {}  # dotted local expr ("client", "self.client") -> sync|async
         self.imports_cartesia = False
+        self._scoped_init()
         self.lib_names: Dict[str, str] = {}  # local name -> qualified name in an HTTP library
         self.lib_objects: Dict[str, str] = {}  # dotted local expr -> qualified constructor ("httpx.Client")
 
@@ -116,7 +479,7 @@ class Bindings:
         return self.lib_objects.get(dotted) if dotted else None
 
 
-class BindingTracker(cst.BatchableCSTVisitor):
+class BindingTracker(ScopeTracker):
     def __init__(self, bindings: Bindings) -> None:
         super().__init__()
         self.b = bindings

@@ -6,12 +6,12 @@ several findings are merged by the engine, so it is added once.
 """
 from __future__ import annotations
 
-from typing import List
+from typing import List, Optional
 
 import libcst as cst
 
 from ..bindings import dotted_name
-from ..rule import EditRequest, InsertAfter, InsertAtOffset, InsertBefore
+from ..rule import EditRequest, InsertAfter, InsertAtOffset, InsertBefore, Replace
 
 
 def _is_future(stmt: cst.CSTNode) -> bool:
@@ -63,3 +63,93 @@ def ensure_import(module: cst.Module, line: str, name: str) -> List[EditRequest]
     if body:
         return [InsertBefore(body[0], text)]
     return [InsertAtOffset(len(module.code), text)]
+
+
+# ---- from-imports: additions and removals without duplicates or dangling names --------
+
+
+def import_alias_names(node: cst.ImportFrom):
+    """``[(name, asname_or_None)]`` of a from-import (empty for ``import *``)."""
+    if isinstance(node.names, cst.ImportStar):
+        return []
+    out = []
+    for a in node.names:
+        name = dotted_name(a.name) or ""
+        asname = a.asname.name.value if a.asname is not None and isinstance(a.asname.name, cst.Name) else None
+        out.append((name, asname))
+    return out
+
+
+def module_from_imports(module: cst.Module):
+    """Module-level ``(statement, ImportFrom)`` pairs, in order (``from __future__`` excluded)."""
+    out = []
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for s in stmt.body:
+            if isinstance(s, cst.ImportFrom) and s.module is not None and not s.relative and \
+                    dotted_name(s.module) != "__future__":
+                out.append((stmt, s))
+    return out
+
+
+def format_from_import(mod: str, names) -> str:
+    """``from mod import a, b as c`` (names: ``[(name, asname_or_None)]``, duplicates dropped)."""
+    seen = []
+    for n in names:
+        if n not in seen:
+            seen.append(n)
+    return "from %s import %s" % (mod, ", ".join(n if a is None or a == n else "%s as %s" % (n, a)
+                                                 for n, a in seen))
+
+
+def imported_from(module: cst.Module, mod: str, name: str, asname=None) -> bool:
+    """``from mod import name [as asname]`` exists at module level."""
+    for _stmt, node in module_from_imports(module):
+        if dotted_name(node.module) == mod and (name, asname) in import_alias_names(node):
+            return True
+    return False
+
+
+def ensure_from_import(module: cst.Module, mod: str, names, exclude: Optional[cst.ImportFrom] = None):
+    """Edits that make ``from mod import <names>`` available, or None when no statement can take them.
+
+    Names already imported are skipped (an empty edit list then); otherwise they are
+    appended to the first module-level single-statement ``from mod import ...`` (not
+    ``exclude``, not a star import) and None is returned when there is none: the
+    caller then writes a new statement where it belongs.
+    """
+    missing = [(n, a) for n, a in names if not imported_from(module, mod, n, a)]
+    if not missing:
+        return []
+    for stmt, node in module_from_imports(module):
+        if node is exclude or dotted_name(node.module) != mod or isinstance(node.names, cst.ImportStar):
+            continue
+        if len(stmt.body) != 1:
+            continue
+        current = import_alias_names(node)
+        text = format_from_import(mod, current + missing)
+        if node.lpar is not None and isinstance(node.lpar, cst.LeftParen):
+            # keep a parenthesized layout parenthesized
+            text = "from %s import (%s)" % (mod, text.split(" import ", 1)[1])
+        return [Replace(node, text)]
+    return None
+
+
+def without_names(node: cst.ImportFrom, drop) -> Optional[str]:
+    """The from-import without the ``(name, asname)`` pairs in ``drop``; None if nothing is left."""
+    mod = ("." * len(node.relative)) + (dotted_name(node.module) or "") if node.module is not None else \
+        "." * len(node.relative)
+    kept = [p for p in import_alias_names(node) if p not in drop]
+    if not kept:
+        return None
+    return format_from_import(mod, kept)
+
+
+def block_indent(module: cst.Module, stack) -> str:
+    """The indentation of statements at the innermost block of ``stack``."""
+    indent = ""
+    for n in stack:
+        if isinstance(n, cst.IndentedBlock):
+            indent += n.indent if n.indent is not None else module.default_indent
+    return indent

@@ -1,0 +1,354 @@
+"""Shared machinery of the SDK-upgrade rules (CM401-CM415).
+
+A rule collects candidate calls during the traversal (cheaply, by method name), and
+decides in ``leave_Module``: by then ``ctx.bindings`` knows every assignment of the
+file, so ``client.tts.bytes(...)`` is matched on what ``client`` is (a ``Cartesia``
+/ ``AsyncCartesia`` object, see ``cartesia_migrate.bindings``), not on the method name
+alone.  Paths name what a call calls, from the client: ``"tts.bytes"``,
+``"auth.access_token"``, ``"tts.websocket().send"`` (see ``ScopedBindings``).
+
+Edits are minimal where they can be (a renamed method or keyword replaces one
+``Name``) so that other findings in the same call are fixed in the same pass; a call
+whose shape changes (``.iter_bytes()`` appended, keywords folded into a dict) is
+rewritten whole from its own nodes, which keeps its formatting and comments.
+"""
+from __future__ import annotations
+
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+
+import libcst as cst
+from libcst._nodes.internal import CodegenState
+
+from ..bindings import Scope, dotted_name
+from ..rule import EditRequest, FileContext, Replace, Rule
+
+#: TTS calls whose voice parameter is ``voice`` in 4.x (1.x: ``voice_id=``; 2.x/3.x: a dict)
+TTS_VOICE_PATHS: FrozenSet[str] = frozenset({
+    "tts.bytes", "tts.sse", "tts.generate", "tts.generate_sse",
+    "tts.websocket().send", "tts.websocket().context().send", "tts.websocket().context().push",
+    "tts.websocket().context", "tts.websocket_connect()@.context", "tts.websocket_connect()@.context().send",
+    "tts.websocket_connect()@.context().push",
+})
+
+#: TTS calls that take ``language=`` (and ``locale=`` in 4.x)
+TTS_LANGUAGE_PATHS: FrozenSet[str] = TTS_VOICE_PATHS
+
+
+class Site:
+    """A call the rule may report, with what the traversal knew about its place."""
+
+    __slots__ = ("call", "scope", "stack", "statement", "kind", "path")
+
+    def __init__(self, call: cst.Call, scope: Scope, stack: Sequence[cst.CSTNode],
+                 statement: Optional[cst.CSTNode]) -> None:
+        self.call = call
+        self.scope = scope
+        self.stack = tuple(stack)  # ancestors, nearest last (the call excluded)
+        self.statement = statement
+        self.kind = ""  # "sync" | "async", once resolved
+        self.path = ""  # "tts.bytes", once resolved
+
+    @property
+    def parent(self) -> Optional[cst.CSTNode]:
+        return self.stack[-1] if self.stack else None
+
+    def ancestor(self, depth: int) -> Optional[cst.CSTNode]:
+        return self.stack[-depth] if len(self.stack) >= depth else None
+
+    @property
+    def awaited(self) -> bool:
+        p = self.parent
+        return isinstance(p, cst.Await) and p.expression is self.call
+
+    @property
+    def outer(self) -> cst.BaseExpression:
+        """The call, or the ``await`` expression around it."""
+        return self.parent if self.awaited else self.call  # type: ignore[return-value]
+
+    def outer_parent(self) -> Optional[cst.CSTNode]:
+        return self.ancestor(2) if self.awaited else self.parent
+
+    def arg(self, name: str) -> Optional[cst.Arg]:
+        return kwarg(self.call, name)
+
+    @property
+    def in_async_function(self) -> bool:
+        s: Optional[Scope] = self.scope
+        while s is not None and s.kind != "function":
+            s = s.parent
+        return bool(s is not None and s.is_async)
+
+    @property
+    def receiver(self) -> Optional[cst.BaseExpression]:
+        """``client.tts`` in ``client.tts.bytes(...)``."""
+        return self.call.func.value if isinstance(self.call.func, cst.Attribute) else None
+
+
+def kwarg(call: cst.Call, name: str) -> Optional[cst.Arg]:
+    for a in call.args:
+        if a.keyword is not None and a.keyword.value == name:
+            return a
+    return None
+
+
+def has_star_args(call: cst.Call) -> bool:
+    return any(a.star for a in call.args)
+
+
+def string_value(node: Optional[cst.CSTNode]) -> Optional[str]:
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        try:
+            v = node.evaluated_value
+        except Exception:  # pragma: no cover - malformed literal
+            return None
+        return v if isinstance(v, str) else None
+    return None
+
+
+def is_true(node: Optional[cst.CSTNode]) -> bool:
+    return isinstance(node, cst.Name) and node.value == "True"
+
+
+class SdkRule(Rule):
+    """Collects calls whose method name is in ``METHODS``; ``check(site)`` runs at the end."""
+
+    METHODS: FrozenSet[str] = frozenset()
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.sites: List[Site] = []
+
+    # -- collection
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in self.METHODS:
+            self.sites.append(self.site(node))
+
+    def site(self, node: cst.Call) -> Site:
+        ctx = self.ctx
+        return Site(node, ctx.bindings.scope, ctx.stack[:-1], ctx.enclosing_statement())
+
+    def leave_Module(self, node: cst.Module) -> None:
+        b = self.ctx.bindings
+        for site in self.sites:
+            r = b.call_target(site.call, site.scope)
+            if r is None:
+                continue
+            site.kind, site.path = r
+            self.check(site)
+        self.finish()
+
+    def check(self, site: Site) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """Called once after every site was checked."""
+
+    # -- helpers
+    def code(self, node: cst.CSTNode, where: Optional[Sequence[cst.CSTNode]] = None) -> str:
+        """Source of ``node``; with ``where`` (its ancestors), continuation lines keep their indentation."""
+        module = self.ctx.module
+        assert module is not None
+        if not where:
+            return module.code_for_node(node)
+        return code_at(module, node, where)
+
+    def report_site(self, site: Site, message: str, edits: Sequence[EditRequest] = (),
+                    applicability: Optional[str] = None, fix_message: Optional[str] = None,
+                    node: Optional[cst.CSTNode] = None) -> None:
+        self.report(node or site.call, message, edits=list(_dedupe(edits)), applicability=applicability,
+                    fix_message=fix_message, statement=site.statement)
+
+    def rename_method(self, site: Site, new: str) -> List[EditRequest]:
+        func = site.call.func
+        assert isinstance(func, cst.Attribute)
+        return [Replace(func.attr, new)]
+
+
+def code_at(module: cst.Module, node: cst.CSTNode, ancestors: Sequence[cst.CSTNode]) -> str:
+    """``module.code_for_node(node)`` as it reads inside ``ancestors``' indented blocks."""
+    state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
+    for n in ancestors:
+        if isinstance(n, cst.IndentedBlock):
+            state.indent_tokens.append(n.indent if n.indent is not None else module.default_indent)
+    node._codegen(state)
+    return "".join(state.tokens)
+
+
+def _dedupe(edits: Iterable[EditRequest]) -> List[EditRequest]:
+    out: List[EditRequest] = []
+    seen = set()
+    for e in edits:
+        key = (type(e).__name__, id(getattr(e, "node", None)), getattr(e, "text", None) if
+               isinstance(getattr(e, "text", None), str) else id(getattr(e, "text", None)))
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
+# ---- argument edits ------------------------------------------------------------------
+#
+# An ``Arg``'s source range excludes its comma (libcst's syntactic position), while its
+# ``comma`` node carries the comma and the whitespace after it.  Deleting an argument
+# therefore deletes the argument and the right comma, which keeps the layout of
+# one-line and one-argument-per-line calls alike.
+
+
+def remove_args(call: cst.Call, remove: Sequence[cst.Arg]) -> List[EditRequest]:
+    """Edits deleting ``remove`` from ``call`` with their commas and the whitespace after them."""
+    args = list(call.args)
+    drop = {id(a) for a in remove}
+    kept = [i for i, a in enumerate(args) if id(a) not in drop]
+    last_kept = kept[-1] if kept else -1
+    n = len(args)
+    edits: List[EditRequest] = []
+
+    def comma_edits(a: cst.Arg, with_space: bool = True) -> List[EditRequest]:
+        out: List[EditRequest] = []
+        c = a.comma
+        if isinstance(c, cst.Comma):
+            out += _blank(c.whitespace_before)
+            out.append(Replace(c, ""))
+            if with_space:
+                out += _blank(c.whitespace_after)
+        return out
+
+    for i, a in enumerate(args):
+        if id(a) not in drop:
+            continue
+        edits.append(Replace(a, ""))
+        edits += _blank(a.whitespace_after_arg) if i < n - 1 else []
+        if not kept:
+            edits += comma_edits(a, with_space=i < n - 1)
+        elif i < last_kept or i < n - 1:
+            # before a kept argument, or inside the trailing run (whose very last keeps its own comma)
+            edits += comma_edits(a)
+    if kept and last_kept < n - 1:
+        edits += comma_edits(args[last_kept])
+    return _dedupe(edits)
+
+
+def _blank(ws: object) -> List[EditRequest]:
+    """Delete a whitespace node unless it is already empty."""
+    if isinstance(ws, cst.SimpleWhitespace) and not ws.value:
+        return []
+    if isinstance(ws, cst.CSTNode):
+        return [Replace(ws, "")]
+    return []
+
+
+def rename_kwarg(arg: cst.Arg, new: str) -> List[EditRequest]:
+    assert arg.keyword is not None
+    return [Replace(arg.keyword, new)]
+
+
+def call_with(call: cst.Call, func: Optional[cst.BaseExpression] = None, drop: Sequence[cst.Arg] = (),
+              replace: Optional[Dict[int, cst.Arg]] = None, append: Sequence[cst.Arg] = ()) -> cst.Call:
+    """A copy of ``call`` with another callee, some arguments dropped / replaced / appended.
+
+    Commas follow the original layout: the new last argument takes the original last
+    argument's trailing comma and whitespace.
+    """
+    replace = replace or {}
+    drop_ids = {id(a) for a in drop}
+    args = [replace.get(id(a), a) for a in call.args if id(a) not in drop_ids] + list(append)
+    orig_last = call.args[-1] if call.args else None
+    sep = _separator(call)
+    out = []
+    for i, a in enumerate(args):
+        if i == len(args) - 1:
+            if orig_last is not None:
+                a = a.with_changes(comma=orig_last.comma, whitespace_after_arg=orig_last.whitespace_after_arg)
+            else:
+                a = a.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        elif not isinstance(a.comma, cst.Comma):
+            a = a.with_changes(comma=sep, whitespace_after_arg=cst.SimpleWhitespace(""))
+        out.append(a)
+    return call.with_changes(func=func if func is not None else call.func, args=out)
+
+
+def _separator(call: cst.Call) -> cst.Comma:
+    """The comma (with its whitespace) the call already uses between arguments."""
+    for a in call.args[:-1]:
+        if isinstance(a.comma, cst.Comma):
+            return a.comma
+    return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+def kw_arg(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(value=value, keyword=cst.Name(name),
+                   equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                         whitespace_after=cst.SimpleWhitespace("")))
+
+
+# ---- contexts ------------------------------------------------------------------------
+
+
+def iterated(expr: cst.CSTNode, parent: Optional[cst.CSTNode], grandparent: Optional[cst.CSTNode]) -> bool:
+    """``for x in EXPR``, ``[... for x in EXPR]``, ``b"".join(EXPR)``, ``list(EXPR)``."""
+    if isinstance(parent, cst.For) and parent.iter is expr:
+        return True
+    if isinstance(parent, cst.CompFor) and parent.iter is expr:
+        return True
+    if isinstance(parent, cst.Arg) and isinstance(grandparent, cst.Call) and len(grandparent.args) == 1:
+        fn = grandparent.func
+        if isinstance(fn, cst.Attribute) and fn.attr.value == "join":
+            return True
+        if isinstance(fn, cst.Name) and fn.value in ("list", "tuple"):
+            return True
+    return False
+
+
+def needs_parens_for_await(parent: Optional[cst.CSTNode], expr: cst.CSTNode) -> bool:
+    """Whether ``await EXPR`` must be parenthesized where ``expr`` stands."""
+    if isinstance(parent, cst.Attribute) and parent.value is expr:
+        return True
+    if isinstance(parent, cst.Subscript) and parent.value is expr:
+        return True
+    if isinstance(parent, cst.Call) and parent.func is expr:
+        return True
+    if isinstance(parent, (cst.BinaryOperation, cst.UnaryOperation)):
+        return True
+    return False
+
+
+# ---- voice dict literals ---------------------------------------------------------------
+
+
+def dict_items(node: cst.CSTNode) -> Optional[List[Tuple[str, cst.BaseExpression]]]:
+    """``[(key, value)]`` of a dict display with string keys or ``dict(k=v)``; None otherwise."""
+    if isinstance(node, cst.Dict):
+        out = []
+        for el in node.elements:
+            if not isinstance(el, cst.DictElement):
+                return None
+            k = string_value(el.key)
+            if k is None:
+                return None
+            out.append((k, el.value))
+        return out
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
+        out = []
+        for a in node.args:
+            if a.keyword is None or a.star:
+                return None
+            out.append((a.keyword.value, a.value))
+        return out
+    return None
+
+
+def voice_dict(node: cst.CSTNode) -> Optional[Tuple[str, Dict[str, cst.BaseExpression]]]:
+    """``("id", items)`` / ``("embedding", items)`` for ``{"mode": ..., ...}`` voice specifiers."""
+    items = dict_items(node)
+    if items is None:
+        return None
+    d = dict(items)
+    if len(d) != len(items):
+        return None
+    mode = string_value(d.get("mode"))
+    if mode == "id" and "id" in d:
+        return "id", d
+    if mode == "embedding" or (mode is None and "embedding" in d and "id" not in d):
+        return "embedding", d
+    return None

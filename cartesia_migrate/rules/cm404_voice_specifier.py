@@ -1,0 +1,117 @@
+"""CM404 voice-specifier: 1.x ``voice_id=X`` / 2.x-3.x ``voice={"mode": "id", "id": X}`` -> 4.x ``voice=X``.
+
+4.x types ``voice`` as ``Union[str, TTSRequestVoiceObject]`` (a voice ID, or ``{"id": ...}``);
+"``{"mode": "id", ...}`` is no longer the typed shape" (MIGRATING.md).  Fixed in the
+arguments of TTS calls on Cartesia clients, and in a variable holding such a dict that
+is passed as ``voice=``: replaced by the ID when every use of the variable is such an
+argument, else by ``{"id": X}`` (which keeps it a dict).  Embeddings
+(``voice_embedding=``, ``{"mode": "embedding", ...}``) were discontinued on 2026-06-01:
+reported, never fixed.  Dicts with ``"__experimental_controls"`` are CM411's.
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from ..bindings import Scope
+from ..rule import Replace
+from ._sdk import TTS_VOICE_PATHS, SdkRule, Site, rename_kwarg, voice_dict
+
+EMBEDDING_MSG = ("Voice embeddings were discontinued on 2026-06-01 (4.x: \"Embeddings are not accepted in this "
+                 "API version\"): clone the voice once with `client.voices.clone(clip=open(path, \"rb\"), "
+                 "name=..., language=...)` and pass its ID: `voice=\"<voice id>\"`")
+
+
+class VoiceSpecifier(SdkRule):
+    CODE = "CM404"
+    PREFILTER = (r"\bvoice",)
+    METHODS = frozenset({"bytes", "sse", "generate", "generate_sse", "send", "push", "context"})
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        # NAME = {"mode": "id", "id": X}: (assign value, scope, statement)
+        self.dict_vars: Dict[str, List[Tuple[cst.BaseExpression, Scope, Optional[cst.CSTNode]]]] = {}
+        self.name_uses: Dict[str, int] = {}
+        self.voice_arg_uses: Dict[str, List[Site]] = {}
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) and voice_dict(node.value):
+            self.dict_vars.setdefault(node.targets[0].target.value, []).append(
+                (node.value, self.ctx.bindings.scope, self.ctx.enclosing_statement()))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        parent = self.ctx.parent()
+        if isinstance(parent, cst.Attribute) and parent.attr is node:
+            return
+        if isinstance(parent, cst.Arg) and parent.keyword is node:
+            return
+        self.name_uses[node.value] = self.name_uses.get(node.value, 0) + 1
+
+    def check(self, site: Site) -> None:
+        if site.path not in TTS_VOICE_PATHS:
+            return
+        voice = site.arg("voice")
+        voice_id = site.arg("voice_id")
+        embedding = site.arg("voice_embedding")
+        if embedding is not None:
+            self.report_site(site, EMBEDDING_MSG, node=embedding)
+        if voice_id is not None:
+            if voice is None:
+                self.report_site(site, "`voice_id=` is the 1.x keyword: 4.x takes `voice=` with the ID",
+                                 edits=rename_kwarg(voice_id, "voice"), node=voice_id,
+                                 fix_message="Rename voice_id= to voice=")
+            return
+        if voice is None:
+            return
+        value = voice.value
+        if isinstance(value, cst.Name):
+            self.voice_arg_uses.setdefault(value.value, []).append(site)
+            return
+        self._check_dict(site, value, value, replace_with_id=True)
+
+    def _check_dict(self, site: Optional[Site], value: cst.BaseExpression, node: cst.CSTNode,
+                    replace_with_id: bool, statement: Optional[cst.CSTNode] = None) -> None:
+        vd = voice_dict(value)
+        if vd is None:
+            return
+        mode, items = vd
+        stmt = site.statement if site is not None else statement
+        if mode == "embedding":
+            self.report(node, EMBEDDING_MSG, statement=stmt)
+            return
+        extra = sorted(k for k in items if k not in ("mode", "id"))
+        if any("experimental" in k for k in extra):
+            return  # CM411 reports the controls; dropping them here would change the voice
+        id_code = self.code(items["id"])
+        msg = "`{\"mode\": \"id\", \"id\": ...}` is the 2.x/3.x voice shape: 4.x takes `voice=%s`" % id_code
+        if extra:
+            self.report(node, msg + " (not fixed: the dict has other keys: %s)" % ", ".join(extra), statement=stmt)
+            return
+        if replace_with_id:
+            self.report(node, msg, edits=[Replace(value, id_code)], statement=stmt,
+                        fix_message="Pass the voice ID: voice=%s" % id_code)
+        else:
+            self.report(node, msg + " (or `{\"id\": %s}`)" % id_code,
+                        edits=[Replace(value, "{\"id\": %s}" % id_code)], statement=stmt,
+                        fix_message="Use {\"id\": %s}" % id_code)
+
+    def finish(self) -> None:
+        for name, sites in self.voice_arg_uses.items():
+            assigns = self.dict_vars.get(name)
+            if not assigns:
+                continue
+            b = self.ctx.bindings
+            uses = self.name_uses.get(name, 0) - len(assigns)
+            only_voice_args = len(assigns) == 1 and uses == len(sites)
+            for value, scope, stmt in assigns:
+                # the variable must be the one the calls see: same scope chain
+                if not any(self._same_binding(name, scope, s.scope) for s in sites):
+                    continue
+                self._check_dict(None, value, value, replace_with_id=only_voice_args, statement=stmt)
+
+    def _same_binding(self, name: str, assign_scope: Scope, use_scope: Scope) -> bool:
+        for s in use_scope.name_chain(name):
+            if s is assign_scope:
+                return True
+        return False

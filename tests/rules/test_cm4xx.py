@@ -1,0 +1,955 @@
+"""CM401-CM415 (SDK upgrade to 4.x): must-fire / must-not-fire / fix cases, sync and async.
+
+Every ``fixed(...)`` call also asserts that a second fix changes nothing (idempotence).
+The end-to-end proof against the real cartesia 4.2.0 with mypy is tests/test_sdk4_typecheck.py.
+"""
+import ast
+import textwrap
+
+import pytest
+
+from cartesia_migrate.config import Settings
+from cartesia_migrate.engine import check_source, fix_source
+
+from .helpers import findings, fixed
+
+V = "a0e99841-438c-4a64-b679-ae501e7d6091"
+FMT = '{"container": "wav", "encoding": "pcm_s16le", "sample_rate": 44100}'
+
+
+def d(text):
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def codes_at(src, code, **kw):
+    return [(f.location[0], f.code) for f in findings(src, code, **kw)]
+
+
+def fix_of(src, code):
+    [f] = findings(src, code)
+    return f.fix
+
+
+# ---- the client forms every rule matches on ---------------------------------------------
+
+CLIENT_FORMS = {
+    "module": ("from cartesia import Cartesia\nclient = Cartesia(api_key=KEY)\n", "client"),
+    "alias": ("from cartesia import Cartesia as C\nclient = C(api_key=KEY)\n", "client"),
+    "module-alias": ("import cartesia as ct\nclient = ct.Cartesia(api_key=KEY)\n", "client"),
+    "inline": ("import cartesia\n", "cartesia.Cartesia(api_key=KEY)"),
+    "with": ("from cartesia import Cartesia\nwith Cartesia(api_key=KEY) as client:\n    pass\n", "client"),
+    "client-alias-name": ("from cartesia import Client\nclient = Client(api_key=KEY)\n", "client"),
+}
+
+
+def in_method(call):
+    return d('''
+        from cartesia import Cartesia
+
+
+        class Speaker:
+            def speak(self):
+                return {call}
+
+            def __init__(self):
+                self.client = Cartesia(api_key=KEY)
+        ''').format(call=call.replace("CLIENT", "self.client"))
+
+
+def in_param(call, annotation="Cartesia"):
+    return d('''
+        from typing import Optional
+        from cartesia import Cartesia
+
+
+        def speak(client: {ann}):
+            return {call}
+        ''').format(ann=annotation, call=call.replace("CLIENT", "client"))
+
+
+ALL_FORMS = [pytest.param(lambda call, h=h, n=n: h + "x = " + call.replace("CLIENT", n) + "\n", id=k)
+             for k, (h, n) in CLIENT_FORMS.items()]
+ALL_FORMS += [pytest.param(in_method, id="self-attribute-bound-later"),
+              pytest.param(in_param, id="annotated-param"),
+              pytest.param(lambda call: in_param(call, "Optional[Cartesia]"), id="optional-param"),
+              pytest.param(lambda call: in_param(call, '"Cartesia"'), id="string-annotation")]
+
+SYNC_CALLS = [
+    ("CM401", "CLIENT.tts.bytes(model_id=M, transcript=T, voice=V, output_format=F)"),
+    ("CM402", "CLIENT.tts.sse(model_id=M, transcript=T, voice=V, output_format=F)"),
+    ("CM403", "CLIENT.tts.websocket()"),
+    ("CM404", "CLIENT.tts.generate(model_id=M, transcript=T, voice_id=V, output_format=F)"),
+    ("CM405", "CLIENT.voices.list(request_options={'timeout_in_seconds': 5})"),
+    ("CM406", "CLIENT.auth.access_token(grants={'tts': True}, expires_in=60)"),
+    ("CM407", "CLIENT.voices.mix(voices=[])"),
+    ("CM408", "CLIENT.voice_changer.sse(clip=c, voice_id=V)"),
+    ("CM409", "CLIENT.stt.websocket(model='ink-whisper')"),
+    ("CM410", "CLIENT.api_status.get()"),
+    ("CM411", "CLIENT.tts.bytes(model_id=M, transcript=T, voice_id=V, _experimental_voice_controls={})"),
+    ("CM413", "CLIENT.tts.generate(model_id=M, transcript=T, voice=V, language='en', locale='en-GB')"),
+    ("CM414", "CLIENT.voices.localize(voice_id=V, name='n', language='fr')"),
+    ("CM415", "CLIENT.tts.infill(left_audio_path='a.wav', voice_id=V)"),
+]
+
+
+@pytest.mark.parametrize("code,call", SYNC_CALLS, ids=[c for c, _ in SYNC_CALLS])
+@pytest.mark.parametrize("form", ALL_FORMS)
+def test_fires_on_every_client_form(code, call, form):
+    src = form(call)
+    assert findings(src, code), src
+
+
+@pytest.mark.parametrize("code,call", SYNC_CALLS, ids=[c for c, _ in SYNC_CALLS])
+@pytest.mark.parametrize("receiver", [
+    "other",  # never bound
+    "openai_client",  # bound to something else
+])
+def test_does_not_fire_on_other_objects(code, call, receiver):
+    src = "from cartesia import Cartesia\nfrom openai import OpenAI\nopenai_client = OpenAI()\n" \
+          "x = %s\n" % call.replace("CLIENT", receiver)
+    assert not findings(src, code)
+
+
+@pytest.mark.parametrize("code,call", SYNC_CALLS, ids=[c for c, _ in SYNC_CALLS])
+def test_unannotated_parameter_shadows_module_client(code, call):
+    src = d('''
+        from cartesia import Cartesia
+        client = Cartesia(api_key=KEY)
+
+
+        def speak(client):
+            return {call}
+        ''').format(call=call.replace("CLIENT", "client"))
+    assert not findings(src, code)
+
+
+@pytest.mark.parametrize("code,call", SYNC_CALLS, ids=[c for c, _ in SYNC_CALLS])
+def test_name_rebound_to_something_else_is_not_a_client(code, call):
+    src = d('''
+        from cartesia import Cartesia
+        from elevenlabs import ElevenLabs
+        client = Cartesia(api_key=KEY)
+        client = ElevenLabs()
+        x = {call}
+        ''').format(call=call.replace("CLIENT", "client"))
+    assert not findings(src, code)
+
+
+def test_magicmock_on_client_attribute_is_not_a_call_site():
+    src = d('''
+        from unittest.mock import MagicMock, patch
+        from cartesia import Cartesia
+
+
+        class TestSpeak:
+            def setup_method(self):
+                self.client = Cartesia(api_key="test")
+                self.client.tts.bytes = MagicMock(return_value=iter([b"x"]))
+
+            def test_speak(self):
+                assert b"".join(self.client.tts.bytes(model_id="m", transcript="t", voice="v", output_format={}))
+                self.client.tts.bytes.assert_called_once()
+
+
+        def test_patched():
+            client = Cartesia(api_key="test")
+            with patch.object(client.tts, "sse") as sse:
+                client.tts.sse(model_id="m", transcript="t", voice="v", output_format={})
+        ''')
+    assert not findings(src, "CM401")
+    assert not findings(src, "CM402")
+    assert fixed(src, "CM401") == src
+
+
+def test_client_from_function_property_and_global():
+    src = d('''
+        import functools
+        from cartesia import AsyncCartesia, Cartesia
+
+        _client = None
+
+
+        def get_client() -> Cartesia:
+            global _client
+            if _client is None:
+                _client = Cartesia(api_key=KEY)
+            return _client
+
+
+        class Service:
+            @functools.cached_property
+            def client(self) -> Cartesia:
+                return Cartesia(api_key=KEY)
+
+            def status(self):
+                return self.client.api_status.get()
+
+
+        get_client().api_status.get()
+        _client.api_status.get()
+        ''')
+    assert [ln for ln, _ in codes_at(src, "CM410")] == [20, 23, 24]
+
+
+def test_resource_alias_and_class_annotation():
+    src = d('''
+        from dataclasses import dataclass
+        from cartesia import Cartesia
+
+
+        @dataclass
+        class Deps:
+            client: Cartesia
+
+            def token(self):
+                auth = self.client.auth
+                return auth.access_token(expires_in=60)
+
+            def status(self):
+                return self.client.api_status.get()
+        ''')
+    [f] = findings(src, "CM406")
+    # the resource came through a variable: reported, not rewritten (the client expression is elsewhere)
+    assert f.location[0] == 11 and f.fix is None
+    assert "self.client.get_status()" in fixed(src, "CM410")
+
+
+# ---- CM401 tts-bytes -----------------------------------------------------------------------
+
+
+def test_cm401_fix_forms():
+    src = d('''
+        from cartesia import AsyncCartesia, Cartesia
+
+        client = Cartesia(api_key=KEY)
+        chunks = client.tts.bytes(model_id="sonic-2", transcript="hi", voice=VOICE, output_format=FMT)
+        data = b"".join(client.tts.bytes(model_id="sonic-2", transcript="hi", voice=VOICE, output_format=FMT))
+        raw = client.tts.bytes(model_id="sonic-english", transcript="hi", voice_id=VOICE, output_format=FMT)
+
+
+        async def main(ac: AsyncCartesia):
+            async for c in ac.tts.bytes(model_id="m", transcript="t", voice=VOICE, output_format=FMT):
+                pass
+            old = await ac.tts.bytes(model_id="m", transcript="t", voice_id=VOICE, output_format=FMT)
+            new = await ac.tts.bytes(model_id="m", transcript="t", voice=VOICE, output_format=FMT)
+        ''')
+    out = fixed(src, "CM401")
+    assert 'chunks = client.tts.generate(model_id="sonic-2", transcript="hi", voice=VOICE, output_format=FMT)' \
+           '.iter_bytes()' in out
+    assert 'data = b"".join(client.tts.generate(model_id="sonic-2", transcript="hi", voice=VOICE, ' \
+           'output_format=FMT).iter_bytes())' in out
+    assert 'raw = client.tts.generate(model_id="sonic-english", transcript="hi", voice_id=VOICE, ' \
+           'output_format=FMT).read()' in out
+    assert 'async for c in (await ac.tts.generate(model_id="m", transcript="t", voice=VOICE, ' \
+           'output_format=FMT)).iter_bytes():' in out
+    assert 'old = await (await ac.tts.generate(model_id="m", transcript="t", voice_id=VOICE, ' \
+           'output_format=FMT)).read()' in out
+    assert 'new = (await ac.tts.generate(model_id="m", transcript="t", voice=VOICE, ' \
+           'output_format=FMT)).iter_bytes()' in out
+    assert not findings(out, "CM401")
+    ast.parse(out)
+
+
+def test_cm401_keeps_multiline_layout_inside_blocks():
+    src = d('''
+        from cartesia import Cartesia
+
+
+        class TTS:
+            def __init__(self):
+                self.client = Cartesia(api_key=KEY)
+
+            def run(self):
+                if True:
+                    return self.client.tts.bytes(
+                        model_id="sonic-2",  # the model
+                        transcript="hi",
+                        voice=VOICE,
+                        output_format=FMT,
+                    )
+        ''')
+    out = fixed(src, "CM401")
+    assert out == src.replace("self.client.tts.bytes(", "self.client.tts.generate(").replace(
+        "                output_format=FMT,\n            )\n", "                output_format=FMT,\n            ).iter_bytes()\n")
+    assert ").iter_bytes()\n" in out
+
+
+def test_cm401_duration_is_dropped_by_an_unsafe_fix():
+    src = 'from cartesia import Cartesia\nc = Cartesia(api_key=K)\nx = c.tts.bytes(model_id=M, transcript=T, ' \
+          'voice=V, output_format=F, duration=3)\n'
+    assert fix_of(src, "CM401").applicability == "unsafe"
+    assert fixed(src, "CM401") == src
+    assert fixed(src, "CM401", unsafe=True).endswith(
+        "x = c.tts.generate(model_id=M, transcript=T, voice=V, output_format=F).iter_bytes()\n")
+
+
+def test_cm401_async_outside_async_function_is_reported_without_fix():
+    src = "from cartesia import AsyncCartesia\nac = AsyncCartesia(api_key=K)\ngen = ac.tts.bytes(model_id=M)\n"
+    [f] = findings(src, "CM401")
+    assert f.fix is None and "not fixed" in f.message
+
+
+def test_cm401_not_on_generate_or_other_bytes():
+    src = d('''
+        from cartesia import Cartesia
+        client = Cartesia(api_key=KEY)
+        client.tts.generate(model_id=M, transcript=T, voice=V, output_format=F)
+        client.voice_changer.generate(clip=c)
+        bytes(b"x")
+        buf.bytes()
+        ''')
+    assert not findings(src, "CM401")
+
+
+# ---- CM402 tts-sse -------------------------------------------------------------------------
+
+
+def test_cm402_rename_and_decode_through_a_variable():
+    src = d('''
+        import base64
+        from cartesia import Cartesia
+
+        client = Cartesia(api_key=KEY)
+
+
+        def stream(text):
+            events = client.tts.sse(model_id="m", transcript=text, voice=VOICE, output_format=FMT)
+            for event in events:
+                if event.type == "chunk":
+                    yield base64.b64decode(event.data)
+        ''')
+    assert [ln for ln, _ in codes_at(src, "CM402")] == [8, 11]
+    assert fixed(src, "CM402") == src  # unsafe only
+    out = fixed(src, "CM402", unsafe=True)
+    assert "events = client.tts.generate_sse(model_id=\"m\"" in out
+    assert "yield event.audio" in out
+
+
+def test_cm402_1x_stream_keyword_and_dict_access():
+    src = d('''
+        from cartesia import Cartesia
+        client = Cartesia()
+        for output in client.tts.sse(model_id="sonic-english", transcript="hi", voice_id=VOICE,
+                                     output_format=FMT, stream=True):
+            play(output["audio"])
+        whole = client.tts.sse(model_id="m", transcript="t", voice_id=VOICE, output_format=FMT, stream=False)
+        ''')
+    fs = findings(src, "CM402")
+    assert [f.location[0] for f in fs] == [3, 5, 6]
+    assert fs[1].fix is None and 'if output.type == "chunk": audio = output.audio' in fs[1].message
+    assert fs[2].fix is None and "stream=False" in fs[2].message
+    out = fixed(src, "CM402", unsafe=True)
+    assert 'for output in client.tts.generate_sse(model_id="sonic-english", transcript="hi", voice_id=VOICE,\n' \
+           + " " * 29 + 'output_format=FMT):' in out
+    # after the fix the dict access is still reported, on the renamed call's events
+    assert [f.location[0] for f in findings(out, "CM402")] == [5, 6]
+
+
+def test_cm402_async_generator_becomes_awaited():
+    src = d('''
+        import base64
+        from cartesia import AsyncCartesia
+
+
+        async def speak(client: AsyncCartesia):
+            async for ev in client.tts.sse(model_id="m", transcript="t", voice=VOICE, output_format=FMT):
+                out.write(base64.b64decode(ev.data))
+            stream = await client.tts.sse(model_id="m", transcript="t", voice=VOICE, output_format=FMT)
+        ''')
+    out = fixed(src, "CM402", unsafe=True)
+    assert "async for ev in await client.tts.generate_sse(model_id=" in out
+    assert "out.write(ev.audio)" in out
+    assert "stream = await client.tts.generate_sse(" in out
+
+
+def test_cm402_decode_of_unrelated_data_is_not_touched():
+    src = d('''
+        import base64
+        from cartesia import Cartesia
+        client = Cartesia(api_key=KEY)
+        for msg in websocket_messages():
+            base64.b64decode(msg.data)
+        for event in client.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F):
+            pass
+        for event in other_stream():
+            base64.b64decode(event.data)
+        ''')
+    # ``event`` is bound twice in one scope (to two different things): not a certain SSE event
+    assert not findings(src, "CM402")
+
+
+# ---- CM403 tts-websocket ---------------------------------------------------------------------
+
+
+def test_cm403_sync_and_async_messages():
+    src = d('''
+        from cartesia import AsyncCartesia, Cartesia
+        client = Cartesia(api_key=KEY)
+        ws = client.tts.websocket()
+
+
+        async def main():
+            ac = AsyncCartesia(api_key=KEY)
+            aws = await ac.tts.websocket()
+        ''')
+    sync, asyn = findings(src, "CM403")
+    assert "with client.tts.websocket_connect() as ws:" in sync.message and "ctx.push(transcript)" in sync.message
+    assert "async with ac.tts.websocket_connect() as ws:" in asyn.message
+    assert "await ctx.push(transcript)" in asyn.message and "not awaited" in asyn.message
+    assert sync.fix is None and fixed(src, "CM403") == src
+
+
+def test_cm403_not_on_websocket_connect():
+    src = d('''
+        from cartesia import Cartesia
+        client = Cartesia(api_key=KEY)
+        with client.tts.websocket_connect() as ws:
+            ctx = ws.context(model_id=M, voice=V, output_format=F)
+        client.stt.websocket(model="ink-whisper")
+        ''')
+    assert not findings(src, "CM403")
+
+
+# ---- CM404 voice-specifier -------------------------------------------------------------------
+
+
+def test_cm404_forms():
+    src = d('''
+        from cartesia import Cartesia
+        client = Cartesia(api_key=KEY)
+        a = client.tts.generate(model_id=M, transcript=T, voice={"mode": "id", "id": VOICE}, output_format=F)
+        b = client.tts.bytes(model_id=M, transcript=T, voice=dict(mode="id", id="abc"), output_format=F)
+        c = client.tts.sse(model_id=M, transcript=T, voice_id=VOICE, output_format=F)
+        ws = client.tts.websocket()
+        ws.send(model_id=M, transcript=T, voice_id=VOICE, output_format=F)
+        ctx = ws.context()
+        ctx.send(model_id=M, transcript=T, voice={'mode': 'id', 'id': VOICE}, output_format=F, continue_=True)
+        with client.tts.websocket_connect() as conn:
+            cc = conn.context(model_id=M, voice={"mode": "id", "id": VOICE}, output_format=F)
+        ''')
+    assert [ln for ln, _ in codes_at(src, "CM404")] == [3, 4, 5, 7, 9, 11]
+    out = fixed(src, "CM404")
+    assert "voice=VOICE, output_format=F)\n" in out
+    assert 'voice="abc"' in out
+    assert out.count("voice=VOICE") == 5 and "voice_id" not in out and "'mode'" not in out and '"mode"' not in out
+
+
+def test_cm404_voice_variable():
+    only_voice = d('''
+        from cartesia import Cartesia
+        VOICE = {"mode": "id", "id": "a0e99841"}
+        client = Cartesia(api_key=KEY)
+        client.tts.generate(model_id=M, transcript=T, voice=VOICE, output_format=F)
+        ''')
+    assert fixed(only_voice, "CM404").count('VOICE = "a0e99841"') == 1
+    used_elsewhere = only_voice + 'print(VOICE["id"])\n'
+    assert 'VOICE = {"id": "a0e99841"}' in fixed(used_elsewhere, "CM404")
+    never_passed = 'from cartesia import Cartesia\nVOICE = {"mode": "id", "id": "a0e99841"}\n'
+    assert not findings(never_passed, "CM404")
+
+
+def test_cm404_embeddings_and_controls():
+    src = d('''
+        from cartesia import Cartesia
+        client = Cartesia(api_key=KEY)
+        client.tts.bytes(model_id=M, transcript=T, voice_embedding=[1.0] * 192, output_format=F)
+        client.tts.bytes(model_id=M, transcript=T, voice={"mode": "embedding", "embedding": EMB}, output_format=F)
+        client.tts.bytes(model_id=M, transcript=T, output_format=F,
+                         voice={"mode": "id", "id": V, "__experimental_controls": {"speed": "fast"}})
+        client.tts.bytes(model_id=M, transcript=T, voice={"mode": "id", "id": V, "label": "x"}, output_format=F)
+        ''')
+    fs = findings(src, "CM404")
+    assert [f.location[0] for f in fs] == [3, 4, 7]
+    assert all(f.fix is None for f in fs)
+    assert "voices.clone(clip=" in fs[0].message and "other keys: label" in fs[2].message
+
+
+def test_cm404_not_in_raw_http_payloads_or_infill():
+    src = d('''
+        import httpx
+        from cartesia import Cartesia
+        client = Cartesia(api_key=KEY)
+        httpx.post(URL, json={"model_id": M, "voice": {"mode": "id", "id": V}})
+        client.tts.infill(model_id=M, voice_id=V, left_audio=a)
+        client.voice_changer.generate(clip=c, voice_id=V)
+        ''')
+    assert not findings(src, "CM404")
+
+
+# ---- CM405 client-constructor ------------------------------------------------------------------
+
+
+def test_cm405_constructor_fixes():
+    src = d('''
+        """Module."""
+        from __future__ import annotations
+
+        import httpx
+        from cartesia import AsyncCartesia as AC, Cartesia
+        from cartesia.environment import CartesiaEnvironment
+
+        a = Cartesia(api_key=KEY, environment=CartesiaEnvironment.PRODUCTION, httpx_client=httpx.Client(),
+                     follow_redirects=True)
+        b = Cartesia()
+        c = AC(timeout=10)
+        ''')
+    out = fixed(src, "CM405")
+    assert out == d('''
+        """Module."""
+        from __future__ import annotations
+
+        import os
+        import httpx
+        from cartesia import AsyncCartesia as AC, Cartesia
+        from cartesia.environment import CartesiaEnvironment
+
+        a = Cartesia(api_key=KEY, http_client=httpx.Client())
+        b = Cartesia(api_key=os.environ.get("CARTESIA_API_KEY"))
+        c = AC(timeout=10, api_key=os.environ.get("CARTESIA_API_KEY"))
+        ''')
+
+
+def test_cm405_reported_without_fix_and_not_fired():
+    src = d('''
+        from cartesia import AsyncCartesia, Cartesia
+        a = Cartesia(api_key=KEY, environment=STAGING, follow_redirects=False)
+        b = AsyncCartesia(api_key=KEY, max_num_connections=4)
+        c = Cartesia(token=TOKEN)
+        d = Cartesia(**settings)
+        e = Cartesia(default_headers={"Authorization": "Bearer x"})
+        ''')
+    fs = findings(src, "CM405")
+    assert [(f.location[0], f.fix) for f in fs] == [(2, None), (2, None), (3, None)]
+    assert "base_url=" in fs[0].message and "DefaultHttpxClient(follow_redirects=False)" in fs[1].message
+
+
+def test_cm405_request_options():
+    src = d('''
+        from cartesia import Cartesia
+        client = Cartesia(api_key=KEY)
+        client.voices.get(V, request_options={"timeout_in_seconds": 5, "additional_headers": {"X-A": "1"}})
+        client.voices.get(V, request_options={})
+        client.voices.get(V, request_options={"max_retries": 5})
+        client.voices.get(V, request_options=OPTS)
+        other.voices.get(V, request_options={"timeout_in_seconds": 5})
+        ''')
+    fs = findings(src, "CM405")
+    assert [f.location[0] for f in fs] == [3, 4, 5, 6]
+    assert fs[2].fix is None and "max_retries" in fs[2].message and fs[3].fix is None
+    out = fixed(src, "CM405")
+    assert 'client.voices.get(V, timeout=5, extra_headers={"X-A": "1"})' in out
+    assert "client.voices.get(V)\n" in out
+
+
+def test_cm405_import_os_added_once_and_not_when_present():
+    src = "from cartesia import Cartesia\na = Cartesia()\nb = Cartesia()\n"
+    out = fixed(src, "CM405")
+    assert out.count("import os") == 1 and out.startswith("import os\n")
+    with_os = "import os\nfrom cartesia import Cartesia\na = Cartesia()\n"
+    assert fixed(with_os, "CM405").count("import os") == 1
+
+
+# ---- CM406 / CM410 -------------------------------------------------------------------------------
+
+
+def test_cm406_cm410_sync_and_async():
+    src = d('''
+        from cartesia import AsyncCartesia, Cartesia
+        client = Cartesia(api_key=KEY)
+        tok = client.auth.access_token(grants={"tts": True}, expires_in=60)
+        ok = client.api_status.get().ok
+
+
+        async def main(ac: AsyncCartesia):
+            tok = await ac.auth.access_token(grants={"stt": True})
+            st = await ac.api_status.get()
+        ''')
+    out = fixed(fixed(src, "CM406"), "CM410")
+    assert 'tok = client.access_token.create(grants={"tts": True}, expires_in=60)' in out
+    assert "ok = client.get_status().ok" in out
+    assert 'tok = await ac.access_token.create(grants={"stt": True})' in out
+    assert "st = await ac.get_status()" in out
+
+
+def test_cm406_not_on_4x_access_token():
+    src = "from cartesia import Cartesia\nc = Cartesia(api_key=K)\nc.access_token.create(expires_in=60)\n"
+    assert not findings(src, "CM406")
+
+
+# ---- CM407 removed-voice-api -------------------------------------------------------------------
+
+
+def test_cm407():
+    src = d('''
+        from cartesia import Cartesia
+        client = Cartesia(api_key=KEY)
+        client.voices.clone(clip=f, name="n", language="en", mode="stability", enhance=False)
+        client.voices.list(is_starred=True, limit=10)
+        client.voices.mix(voices=[{"id": V, "weight": 1.0}])
+        client.voices.create(name="n", description="d", embedding=E)
+        client.voices.clone(filepath="a.wav", enhance=True)
+        client.voices.clone(clip=f, name="n", language="en")
+        client.voices.list(limit=10)
+        ''')
+    fs = findings(src, "CM407")
+    assert [(f.location[0], f.fix.applicability if f.fix else None) for f in fs] == \
+        [(3, "safe"), (4, "unsafe"), (5, None), (6, None), (7, None)]
+    assert 'clone(clip=open("a.wav", "rb")' in fs[4].message
+    out = fixed(src, "CM407")
+    assert 'client.voices.clone(clip=f, name="n", language="en")\n' in out and "is_starred=True" in out
+    assert "client.voices.list(limit=10)\n" in fixed(src, "CM407", unsafe=True)
+
+
+# ---- CM408 voice-changer -----------------------------------------------------------------------
+
+
+def test_cm408():
+    src = d('''
+        from cartesia import AsyncCartesia, Cartesia
+        client = Cartesia(api_key=KEY)
+        a = client.voice_changer.bytes(clip=f, voice_id=V, output_format_container="wav",
+                                       output_format_sample_rate=44100)
+        b = client.voice_changer.sse(clip=f, voice_id=V)
+        c = client.voice_changer.change_voice_bytes(clip=f, voice_id=V)
+        e = client.voice_changer.change_voice_sse(clip=f, voice_id=V)
+
+
+        async def main(ac: AsyncCartesia):
+            async for chunk in ac.voice_changer.bytes(clip=f, voice_id=V):
+                pass
+            async for ev in ac.voice_changer.sse(clip=f, voice_id=V):
+                pass
+        ''')
+    out = fixed(src, "CM408")
+    assert 'a = client.voice_changer.generate(clip=f, voice_id=V, output_format_container="wav",\n' \
+           + " " * 31 + 'output_format_sample_rate=44100).iter_bytes()' in out
+    assert "b = client.voice_changer.generate_sse(clip=f" in out
+    assert "c = client.voice_changer.generate(clip=f, voice_id=V)\n" in out
+    assert "e = client.voice_changer.generate_sse(clip=f" in out
+    assert "async for chunk in (await ac.voice_changer.generate(clip=f, voice_id=V)).iter_bytes():" in out
+    assert "async for ev in await ac.voice_changer.generate_sse(clip=f, voice_id=V):" in out
+
+
+# ---- CM409 stt-websocket -------------------------------------------------------------------------
+
+
+def test_cm409_unsafe_fix_then_legacy_usage_is_reported():
+    src = d('''
+        from cartesia import AsyncCartesia, Cartesia
+        client = Cartesia(api_key=KEY)
+        ws = client.stt.websocket(model="ink-whisper", language="en", sample_rate=16000)
+        ws.send(chunk)
+        ws.send("finalize")
+        for result in ws.receive():
+            print(result["text"])
+        ws.close()
+
+
+        async def main(ac: AsyncCartesia):
+            aws = await ac.stt.websocket(encoding="pcm_s16le")
+        ''')
+    fs = findings(src, "CM409")
+    assert [f.location[0] for f in fs] == [3, 12] and fs[0].fix.applicability == "unsafe"
+    assert fixed(src, "CM409") == src
+    out = fixed(src, "CM409", unsafe=True)
+    assert 'ws = client.stt.manual_finalize.websocket(model="ink-whisper", language="en", sample_rate=16000, ' \
+           'encoding="pcm_s16le")' in out
+    assert 'aws = ac.stt.manual_finalize.websocket(encoding="pcm_s16le", model="ink-whisper", sample_rate=16000)' \
+        in out
+    left = findings(out, "CM409")
+    assert [f.location[0] for f in left] == [4, 6, 8]  # send(chunk), receive(), close(); not send("finalize")
+    assert "ws.send_raw(chunk)" in left[0].message
+
+
+def test_cm409_entered_manager_is_fine():
+    src = d('''
+        from cartesia import Cartesia
+        client = Cartesia(api_key=KEY)
+        with client.stt.manual_finalize.websocket(model="ink-whisper", encoding="pcm_s16le", sample_rate=16000) as ws:
+            ws.send_raw(chunk)
+            ws.send("finalize")
+            for event in ws:
+                pass
+            ws.close()
+        ''')
+    assert not findings(src, "CM409")
+
+
+# ---- CM411 experimental-controls ----------------------------------------------------------------
+
+
+def test_cm411():
+    src = d('''
+        from cartesia import Cartesia
+        client = Cartesia(api_key=KEY)
+        client.tts.bytes(model_id=M, transcript=T, voice_id=V, _experimental_voice_controls={"speed": "slow"})
+        client.tts.infill(model_id=M, voice_id=V, experimental_voice_controls={"speed": "fast"})
+        client.infill.bytes(left_audio=a, voice_experimental_controls_speed="slow")
+        VOICE = {"mode": "id", "id": V, "__experimental_controls": {"speed": 0.5}}
+        ''')
+    fs = findings(src, "CM411")
+    assert [f.location[0] for f in fs] == [3, 4, 5, 6]
+    assert all(f.fix is None and 'generation_config={"speed"' in f.message for f in fs)
+    assert not findings('d = {"__experimental_controls": 1}\n', "CM411")
+
+
+# ---- CM412 moved-import ------------------------------------------------------------------------
+
+
+def test_cm412_moves_merges_and_renames():
+    src = d('''
+        """Doc."""
+        from __future__ import annotations
+
+        from cartesia import Cartesia, OutputFormat_RawParams, TokenResponse as TR
+        from cartesia.tts import TtsRequestIdSpecifierParams
+        from cartesia.types import ModelSpeed
+
+        FMT: OutputFormat_RawParams = {"container": "raw", "encoding": "pcm_f32le", "sample_rate": 44100}
+        VOICE: TtsRequestIdSpecifierParams = V
+
+
+        def token() -> TR: ...
+        ''')
+    out = fixed(src, "CM412")
+    assert out == d('''
+        """Doc."""
+        from __future__ import annotations
+
+        from cartesia import Cartesia
+        from cartesia.types import ModelSpeed, RawOutputFormatParam, AccessTokenCreateResponse as TR, VoiceSpecifierParam
+
+        FMT: RawOutputFormatParam = {"container": "raw", "encoding": "pcm_f32le", "sample_rate": 44100}
+        VOICE: VoiceSpecifierParam = V
+
+
+        def token() -> TR: ...
+        ''')
+
+
+def test_cm412_in_place_alias_form_and_no_duplicates():
+    src = d('''
+        from cartesia.api_status import ApiInfo
+        from cartesia.types import GetStatusResponse
+        from cartesia.tts import OutputFormat_RawParams
+
+        __all__ = ["OutputFormat_RawParams"]
+        x: OutputFormat_RawParams
+        y: ApiInfo
+        ''')
+    out = fixed(src, "CM412")
+    assert out == d('''
+        from cartesia.types import GetStatusResponse, RawOutputFormatParam as OutputFormat_RawParams
+
+        __all__ = ["OutputFormat_RawParams"]
+        x: OutputFormat_RawParams
+        y: GetStatusResponse
+        ''')
+
+
+def test_cm412_gone_names_reported_unused_removed_and_blocks_kept_valid():
+    src = d('''
+        from cartesia.tts import Controls, OutputFormat_RawParams
+        from cartesia.environment import CartesiaEnvironment
+        import cartesia.tts
+
+        try:
+            from cartesia.core.request_options import RequestOptions
+        except ImportError:
+            RequestOptions = dict
+
+        c: Controls
+        f: OutputFormat_RawParams
+        ''')
+    fs = findings(src, "CM412")
+    by_line = {(f.location[0], f.message.split("`")[1]): f for f in fs}
+    assert set(by_line) == {(1, "Controls"), (1, "OutputFormat_RawParams"), (2, "CartesiaEnvironment"),
+                            (3, "cartesia.tts"), (6, "RequestOptions")}
+    assert by_line[(1, "Controls")].fix is None and "GenerationConfigParam" in by_line[(1, "Controls")].message
+    assert by_line[(2, "CartesiaEnvironment")].fix is not None  # unused: removed
+    out = fixed(src, "CM412")
+    assert out == d('''
+        from cartesia.tts import Controls
+        from cartesia.types import RawOutputFormatParam
+        import cartesia.tts
+
+        try:
+            from cartesia.core.request_options import RequestOptions
+        except ImportError:
+            RequestOptions = dict
+
+        c: Controls
+        f: RawOutputFormatParam
+        ''')
+    lonely = "def f():\n    from cartesia.environment import CartesiaEnvironment\n"
+    assert fixed(lonely, "CM412") == "def f():\n    pass\n"
+
+
+def test_cm412_attribute_form_and_valid_imports_untouched():
+    src = d('''
+        import cartesia
+        import cartesia as ct
+        from cartesia import Cartesia, APIStatusError, AsyncCartesia
+        from cartesia.types import VoiceSpecifierParam
+        from cartesia.core.api_error import ApiError
+
+        fmt: cartesia.OutputFormat_RawParams
+        info: ct.tts.ApiInfo
+        ok = cartesia.Cartesia
+        ''')
+    fs = findings(src, "CM412")
+    assert [f.location[0] for f in fs] == [7, 8]
+    out = fixed(src, "CM412")
+    assert "fmt: cartesia.types.RawOutputFormatParam\n" in out and "info: ct.types.GetStatusResponse\n" in out
+
+
+def test_cm412_function_level_import_rewritten_in_place_with_indentation():
+    src = d('''
+        from cartesia.types import ModelSpeed
+
+
+        def build():
+            from cartesia import Cartesia, OutputFormat_RawParams
+            fmt: OutputFormat_RawParams = {}
+            return Cartesia, fmt
+        ''')
+    out = fixed(src, "CM412")
+    assert "    from cartesia import Cartesia\n    from cartesia.types import RawOutputFormatParam\n" in out
+    assert "from cartesia.types import ModelSpeed\n" in out  # module-level import not extended
+
+
+# ---- CM413 / CM414 -----------------------------------------------------------------------------
+
+
+def test_cm413_cm414():
+    src = d('''
+        from cartesia import Cartesia
+        client = Cartesia(api_key=KEY)
+        client.tts.generate(model_id=M, transcript=T, voice=V, output_format=F, language="en", locale="en-GB")
+        client.tts.generate(model_id=M, transcript=T, voice=V, output_format=F, locale="en-GB")
+        client.voices.localize(voice_id=V, name="n", description="d", language="fr", dialect="eu")
+        client.voices.localize(voice_id=V, name="n", accent="parisian")
+        ''')
+    assert codes_at(src, "CM413") == [(3, "CM413")]
+    [f] = findings(src, "CM414")
+    assert f.location[0] == 5 and "client.voices.list_accents()" in f.message and "`language=` + `dialect=`" \
+        in f.message
+
+
+# ---- CM415 infill-params -----------------------------------------------------------------------
+
+
+def test_cm415():
+    src = d('''
+        from cartesia import AsyncCartesia, Cartesia
+        client = Cartesia(api_key=KEY)
+        infill, total = client.tts.infill(model_id="sonic-2", language="en", transcript="x",
+                                          voice={"mode": "id", "id": V}, output_format=F,
+                                          left_audio_path="a.wav", right_audio_path="b.wav")
+        chunks = client.infill.bytes(left_audio=a, right_audio=b, model_id="sonic-2", language="en",
+                                     transcript="t", voice_id=V, output_format_container="wav",
+                                     output_format_sample_rate=44100, output_format_encoding="pcm_s16le")
+
+
+        async def main(ac: AsyncCartesia):
+            async for c in ac.infill.bytes(left_audio=a, model_id=M, output_format_container="raw"):
+                pass
+        ''')
+    fs = findings(src, "CM415")
+    assert [(f.location[0], f.fix is not None) for f in fs] == [(3, False), (3, True), (6, True), (12, True)]
+    assert "infill_audio = client.tts.infill(...).read()" in fs[0].message
+    out = fixed(src, "CM415")
+    assert out.startswith("import pathlib\n")
+    assert 'voice_id=V, output_format=F,\n' in out
+    assert 'left_audio=pathlib.Path("a.wav"), right_audio=pathlib.Path("b.wav"))' in out
+    assert 'chunks = client.tts.infill(left_audio=a, right_audio=b, model_id="sonic-2", language="en",\n' \
+           + " " * 29 + 'transcript="t", voice_id=V, output_format={"container": "wav", ' \
+           '"encoding": "pcm_s16le", "sample_rate": 44100}).iter_bytes()' in out
+    assert 'async for c in (await ac.tts.infill(left_audio=a, model_id=M, output_format={"container": "raw"}))' \
+           '.iter_bytes():' in out
+    # the tuple unpacking stays reported for a human
+    assert [f.location[0] for f in findings(out, "CM415")] == [4]
+
+
+# ---- all CM4 rules together ----------------------------------------------------------------------
+
+PROGRAM_2X = d('''
+    import base64
+    import httpx
+    from cartesia import Cartesia
+    from cartesia.tts import OutputFormat_RawParams
+
+    client = Cartesia(api_key=KEY, httpx_client=httpx.Client())
+    FMT: OutputFormat_RawParams = {"container": "raw", "encoding": "pcm_f32le", "sample_rate": 44100}
+
+
+    def speak(text: str) -> bytes:
+        return b"".join(client.tts.bytes(model_id="sonic-2", transcript=text,
+                                         voice={"mode": "id", "id": "a0e99841"}, output_format=FMT,
+                                         request_options={"timeout_in_seconds": 30}))
+
+
+    def stream(text: str):
+        for event in client.tts.sse(model_id="sonic-2", transcript=text, voice={"mode": "id", "id": "a0e99841"},
+                                    output_format=FMT):
+            if event.type == "chunk":
+                yield base64.b64decode(event.data)
+
+
+    def token() -> str:
+        return client.auth.access_token(grants={"tts": True}, expires_in=600).token
+    ''')
+
+
+def test_all_rules_together_converge_and_are_idempotent():
+    s = Settings(select=("CM4",))
+    out, left = fix_source(PROGRAM_2X, "app.py", s, unsafe=True)
+    again, left2 = fix_source(out, "app.py", s, unsafe=True)
+    assert again == out and not left and not left2
+    ast.parse(out)
+    assert out == d('''
+        import base64
+        import httpx
+        from cartesia import Cartesia
+        from cartesia.types import RawOutputFormatParam
+
+        client = Cartesia(api_key=KEY, http_client=httpx.Client())
+        FMT: RawOutputFormatParam = {"container": "raw", "encoding": "pcm_f32le", "sample_rate": 44100}
+
+
+        def speak(text: str) -> bytes:
+            return b"".join(client.tts.generate(model_id="sonic-2", transcript=text,
+                                             voice="a0e99841", output_format=FMT,
+                                             timeout=30).iter_bytes())
+
+
+        def stream(text: str):
+            for event in client.tts.generate_sse(model_id="sonic-2", transcript=text, voice="a0e99841",
+                                        output_format=FMT):
+                if event.type == "chunk":
+                    yield event.audio
+
+
+        def token() -> str:
+            return client.access_token.create(grants={"tts": True}, expires_in=600).token
+        ''')
+
+
+def test_check_only_reports_and_never_edits():
+    s = Settings(select=("CM4",))
+    fs = check_source(PROGRAM_2X, "app.py", s)
+    assert {f.code for f in fs} == {"CM401", "CM402", "CM404", "CM405", "CM406", "CM412"}
+
+
+@pytest.mark.parametrize("src", [
+    "",
+    "import cartesia\n",
+    "from cartesia import *\nclient = Cartesia()\nclient.tts.bytes()\n",
+    "x.tts.bytes()\n",
+    "from cartesia import Cartesia\nCartesia().tts.bytes(*args, **kwargs)\n",
+    "from cartesia import Cartesia\nc = Cartesia(api_key=K)\nc.tts.bytes\nc.tts['bytes']()\n",
+])
+def test_odd_inputs_do_not_crash(src):
+    s = Settings(select=("CM4",))
+    out, _ = fix_source(src, "app.py", s, unsafe=True)
+    ast.parse(out)
