@@ -106,8 +106,12 @@ class _Stack(list):
     pass
 
 
-def analyze_python(source: Source, settings: Settings, models, codes: Sequence[str]) -> List[Finding]:
-    """All findings of one decoded Python source (suppressions applied)."""
+def analyze_python(source: Source, settings: Settings, models, codes: Sequence[str],
+                   module=None) -> List[Finding]:
+    """All findings of one decoded Python source (suppressions applied).
+
+    ``module`` is the already parsed ``source.text`` when the caller has it (fix passes).
+    """
     import libcst as cst
 
     from .bindings import Bindings, BindingTracker
@@ -126,7 +130,8 @@ def analyze_python(source: Source, settings: Settings, models, codes: Sequence[s
         return []
     classes = registry.applicable(classes, data, bpath)
     try:
-        module = cst.parse_module(text)
+        if module is None:
+            module = cst.parse_module(text)
     except cst.ParserSyntaxError as e:
         raise InputError("syntax error at line %d, column %d: %s" % (
             e.raw_line, e.raw_column + 1, str(e.message).splitlines()[0] if e.message else "invalid syntax"))
@@ -277,17 +282,27 @@ class PythonHandler:
     kind = "python"
     python_encoding = True
 
+    def __init__(self) -> None:
+        self._validated = None  # (text, module) of the last fixed text that parsed
+
     def analyze(self, source: Source, settings: Settings, models, codes) -> List[Finding]:
-        return analyze_python(source, settings, models, codes)
+        module = None
+        last = self._validated
+        if last is not None:
+            self._validated = None
+            if last[0] == source.text:  # the fix pass already parsed this text: parse once
+                module = last[1]
+        return analyze_python(source, settings, models, codes, module=module)
 
     def validate(self, text: str) -> Optional[str]:
         """None when ``text`` parses, else the reason."""
         import libcst as cst
 
         try:
-            cst.parse_module(text)
+            module = cst.parse_module(text)
         except Exception as e:  # pragma: no cover - exercised through fix safety tests
             return str(e).splitlines()[0] if str(e) else type(e).__name__
+        self._validated = (text, module)
         return None
 
 
