@@ -11,9 +11,9 @@ import socket
 import pytest
 
 KEYS = [
-    "sk_car_ScrubbedHistoryKey1Abc9Xz",
-    "sk_car_ScrubbedHistoryKey3Abc9Xz",
-    "sk_car_ScrubbedHistoryKey0Abc9Xz",
+    "sk_car_26auCJp8cHzlQEWht8NC1",
+    "sk_car_admin_Wd3N52OWt3O2VcbNs6UPKl.NfprBQuXpxxSrWLYubZWWuONUCzDhTCjoACmMCdN674",
+    "sk_car_-VPmtFehhIRz5S16IlL",
 ]
 K1, K2, K3 = KEYS
 

@@ -8,8 +8,8 @@ from cartesia_migrate.redact import redact
 from .helpers import findings, fixed, lines
 
 KEY = "sk_car_9fQ2mX4tLp8Zr1.Wc7bN3vK6hJ0dS5e"
-KEY2 = "sk_car_ScrubbedHistoryKey1Abc9Xz"  # the shape of real keys: 21 characters, mixed case and digits
-ADMIN = "sk_car_ScrubbedHistoryKey3Abc9Xz"
+KEY2 = "sk_car_26auCJp8cHzlQEWht8NC1"  # the shape of real keys (synthetic): 21 characters, mixed case and digits
+ADMIN = "sk_car_admin_Wd3N52OWt3O2VcbNs6UPKl.NfprBQuXpxxSrWLYubZWWuONUCzDhTCjoACmMCdN674"
 
 
 def src(text):
@@ -22,14 +22,14 @@ def src(text):
     'client = Cartesia(api_key="%s")\n' % KEY,
     'client = Cartesia(api_key="%s")\n' % KEY2,
     'KEY = "%s"\n' % ADMIN,
-    'KEY = "sk_car_ScrubbedHistoryKey0Abc9Xz"\n',  # a body may start with "-"
+    'KEY = "sk_car_-VPmtFehhIRz5S16IlL"\n',  # a body may start with "-"
     'headers = {"X-API-Key": "%s"}\n' % KEY2,
     'headers = {"Authorization": "Bearer %s"}\n' % KEY2,
     'headers = {"Authorization": f"Bearer %s"}\n' % KEY2,
     'key = os.getenv("CARTESIA_API_KEY", "%s")\n' % KEY2,
     'x = 1  # the old one was %s\n' % KEY2,
     'def f():\n    """Use %s."""\n' % KEY2,
-    'KEY = ("sk_car_GZrgghX4"\n       "KvqNrc41q7KoB")\n',
+    'KEY = ("sk_car_26auCJp8"\n       "cHzlQEWht8NC1")\n',
     'KEY = b"%s"\n' % KEY2,
 ])
 def test_cm201_fires(code):
@@ -382,7 +382,7 @@ SINKS = {
     "key literal": '''
         from flask import jsonify
         def key():
-            return jsonify(key="sk_car_ScrubbedHistoryKey1Abc9Xz")  # !
+            return jsonify(key="sk_car_26auCJp8cHzlQEWht8NC1")  # !
     ''',
 }
 
@@ -578,7 +578,7 @@ def test_cm202_closure_in_method_sees_self():
     'r = httpx.get("https://api.cartesia.ai/voices", params={"api_key": key})\n',
     'r = session.request("GET", "https://api.cartesia.ai/voices", params={"api_key": key})\n',
     'PREFIX = "wss://api.cartesia.ai/tts/websocket?cartesia_version=2026-03-01&api_key="\n',
-    'u = "wss://api.cartesia.ai/tts/websocket?api_key=sk_car_ScrubbedHistoryKey1Abc9Xz"\n',
+    'u = "wss://api.cartesia.ai/tts/websocket?api_key=sk_car_26auCJp8cHzlQEWht8NC1"\n',
 ])
 def test_cm203_fires(code):
     assert len(findings(code, "CM203")) == 1
@@ -656,7 +656,7 @@ def test_cm205_location_and_message():
 
 # ---- redaction -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("key", [KEY, KEY2, ADMIN, "sk_car_ScrubbedHistoryKey0Abc9Xz", "sk_car_ScrubbedHistoryKey2Abc9Xz"])
+@pytest.mark.parametrize("key", [KEY, KEY2, ADMIN, "sk_car_-VPmtFehhIRz5S16IlL", "sk_car_Rb7Tq2WmZ9xKc4_Lp8vN"])
 def test_redact(key):
     out = redact("before %s after" % key)
     assert key not in out
