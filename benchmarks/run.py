@@ -1,0 +1,188 @@
+"""Side-by-side benchmark: cartesia-migrate vs ruff vs a bare libcst parse loop.
+
+    .venv/bin/python benchmarks/run.py [--runs 3] [--quick]
+
+Builds, reproducibly, under $CM_BENCH_DIR (default: <tmp>/cartesia-migrate-bench):
+
+- sparse: every .py file of this environment's site-packages (what the test extra
+  installs: libcst, hypothesis, mypy, cartesia, ...; a few percent mention Cartesia)
+  plus 3% generated Cartesia files; and a 4x copy of it;
+- dense: generated files that all use the SDK (benchmarks/gen_dense.py); and 4x.
+
+Then runs each command several times and prints medians, the ratios the performance
+issue asks for, peak memory (max RSS of any process of the run) and the growth from
+1x to 4x.  Nothing here asserts: numbers are for people.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# outside any git checkout: the tools honour .gitignore, which would hide a tree inside this repo
+TREES = os.environ.get("CM_BENCH_DIR") or os.path.join(tempfile.gettempdir(), "cartesia-migrate-bench")
+sys.path.insert(0, HERE)
+import gen_dense  # noqa: E402
+
+BARE = r"""
+import glob, sys, libcst
+files = sorted(glob.glob(sys.argv[1] + '/**/*.py', recursive=True))
+for f in files:
+    try:
+        with open(f, 'rb') as fh:
+            libcst.parse_module(fh.read())
+    except Exception:
+        pass
+"""
+
+
+def site_packages() -> str:
+    return sysconfig.get_paths()["purelib"]
+
+
+def build_sparse(dest: str, copies: int) -> int:
+    if os.path.isdir(dest):
+        shutil.rmtree(dest)
+    src = site_packages()
+    n = 0
+    for c in range(copies):
+        root = os.path.join(dest, "copy%d" % c)
+        for folder, dirs, files in os.walk(src):
+            dirs[:] = [d for d in dirs if d != "__pycache__" and not d.endswith(".dist-info")]
+            for f in files:
+                if f.endswith(".py"):
+                    rel = os.path.relpath(os.path.join(folder, f), src)
+                    out = os.path.join(root, "lib", rel)
+                    os.makedirs(os.path.dirname(out), exist_ok=True)
+                    shutil.copyfile(os.path.join(folder, f), out)
+                    n += 1
+        extra = max(1, n // copies * 3 // 100)
+        gen_dense.generate(os.path.join(root, "app"), extra, seed=100 + c)
+        n += extra
+    return n
+
+
+def build_dense(dest: str, count: int) -> int:
+    if os.path.isdir(dest):
+        shutil.rmtree(dest)
+    gen_dense.generate(dest, count, seed=7)
+    return count
+
+
+def lines_of(tree: str) -> int:
+    total = 0
+    for folder, _, files in os.walk(tree):
+        for f in files:
+            if f.endswith(".py"):
+                with open(os.path.join(folder, f), "rb") as fh:
+                    total += fh.read().count(b"\n")
+    return total
+
+
+def timed(cmd, env=None, cwd=None):
+    """(seconds, peak RSS in MB of the largest process of the run)."""
+    e = dict(os.environ)
+    e.update(env or {})
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=e, cwd=cwd)
+    _, status, ru = os.wait4(p.pid, 0)
+    dt = time.perf_counter() - t
+    return dt, ru.ru_maxrss / 1024.0
+
+
+def median_run(cmd, runs, env=None, before=None):
+    times, mems = [], []
+    for _ in range(runs):
+        if before:
+            before()
+        dt, mem = timed(cmd, env)
+        times.append(dt)
+        mems.append(mem)
+    return statistics.median(times), max(mems)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--dense", type=int, default=200, help="files in the 1x dense tree")
+    ap.add_argument("--quick", action="store_true", help="skip the 4x trees")
+    args = ap.parse_args()
+
+    py = sys.executable
+    bindir = os.path.dirname(py)
+    cm = [os.path.join(bindir, "cartesia-migrate")]
+    ruff = shutil.which("ruff", path=bindir) or shutil.which("ruff")
+    os.makedirs(TREES, exist_ok=True)
+    cache = tempfile.mkdtemp(prefix="cm-bench-cache-")
+    env = {"CARTESIA_MIGRATE_CACHE_DIR": cache, "CARTESIA_API_KEY": ""}
+
+    trees = {
+        "sparse": (os.path.join(TREES, "sparse1"), lambda d: build_sparse(d, 1)),
+        "dense": (os.path.join(TREES, "dense1"), lambda d: build_dense(d, args.dense)),
+    }
+    if not args.quick:
+        trees["sparse4x"] = (os.path.join(TREES, "sparse4"), lambda d: build_sparse(d, 4))
+        trees["dense4x"] = (os.path.join(TREES, "dense4"), lambda d: build_dense(d, args.dense * 4))
+    results = {}
+    print("python %s, %d cores, runs=%d (medians)" % (sys.version.split()[0], os.cpu_count(), args.runs))
+    for name, (path, build) in trees.items():
+        n = build(path)
+        loc = lines_of(path)
+        r = {"files": n, "lines": loc}
+        clear = lambda: shutil.rmtree(cache, ignore_errors=True)  # noqa: E731
+        r["cm_cold"] = median_run(cm + ["check", "--offline", "--no-cache", "--exit-zero", path], args.runs, env)
+        # warm: a first run fills the cache, then measure
+        clear()
+        timed(cm + ["check", "--offline", "--exit-zero", path], env)
+        r["cm_warm"] = median_run(cm + ["check", "--offline", "--exit-zero", path], args.runs, env)
+        if ruff:
+            rcache = tempfile.mkdtemp(prefix="ruff-bench-")
+            r["ruff_cold"] = median_run([ruff, "check", "--isolated", "--no-cache", "--exit-zero", "-q", path],
+                                        args.runs)
+            timed([ruff, "check", "--isolated", "--cache-dir", rcache, "--exit-zero", "-q", path])
+            r["ruff_warm"] = median_run([ruff, "check", "--isolated", "--cache-dir", rcache, "--exit-zero", "-q",
+                                         path], args.runs)
+            shutil.rmtree(rcache, ignore_errors=True)
+        if name.startswith("dense"):
+            r["bare"] = median_run([py, "-c", BARE, path], args.runs)
+            work = path + "_fix"
+
+            def fresh():
+                shutil.rmtree(work, ignore_errors=True)
+                shutil.copytree(path, work)
+
+            r["cm_fix"] = median_run(cm + ["fix", "--offline", "--exit-zero", work], args.runs, env, before=fresh)
+            shutil.rmtree(work, ignore_errors=True)
+        results[name] = r
+        print("\n== %s: %d files, %d lines" % (name, n, loc))
+        for k, v in r.items():
+            if isinstance(v, tuple):
+                print("  %-10s %7.2f s  peak %6.0f MB" % (k, v[0], v[1]))
+
+    print("\n== ratios (goal)")
+    for name, r in results.items():
+        if "ruff_cold" in r and name.startswith("sparse"):
+            print("  %-9s check --no-cache / ruff --no-cache = %.2f  (<= 1.0)" % (name, r["cm_cold"][0] / r["ruff_cold"][0]))
+            print("  %-9s check warm / ruff warm            = %.2f  (<= 1.0)" % (name, r["cm_warm"][0] / r["ruff_warm"][0]))
+        if "bare" in r:
+            print("  %-9s check --no-cache / bare parse     = %.2f  (<= 1.0)" % (name, r["cm_cold"][0] / r["bare"][0]))
+            print("  %-9s fix / bare parse                  = %.2f  (<= 1.5)" % (name, r["cm_fix"][0] / r["bare"][0]))
+        print("  %-9s peak memory check/fix             = %.0f MB  (<= 300)"
+              % (name, max(v[1] for k, v in r.items() if k.startswith("cm_"))))
+    for base in ("sparse", "dense"):
+        if base + "4x" in results:
+            a, b = results[base], results[base + "4x"]
+            print("  %-9s 1x -> 4x: files x%.1f, time x%.2f, peak memory x%.2f" % (
+                base, b["files"] / a["files"], b["cm_cold"][0] / a["cm_cold"][0], b["cm_cold"][1] / a["cm_cold"][1]))
+    shutil.rmtree(cache, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
