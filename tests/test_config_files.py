@@ -228,3 +228,34 @@ def test_file_formats_and_keys():
     assert all(is_model_key(k) for k in ("model", "model_id", "modelId", "tts-model", "CARTESIA_MODEL",
                                           "CARTESIA_MODEL_VERSION", "ttsModelId", "voice_model"))
     assert not any(is_model_key(k) for k in ("name", "models", "voice_id", "language", "modelling"))
+
+
+# ---- robustness: any text in any format -------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from([
+    "model: ", "model = ", "MODEL=", '"model": ', "- ", "  ", "\t", "\n", "\r\n", "#", "'", '"', "{", "}",
+    "[", "]", "[[a]]", ",", ":", "=", "|", ">", "&a ", "*a", "!!str ", "\\", "sonic-english", "sonic",
+    "cartesia/", "cartesia", "language: it", "voice_id: x", "speed: 1", '"""', "---", "export ", "é",
+])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, max_size=40).map("".join), st.sampled_from(["a.yaml", "a.json", "a.toml", ".env"]))
+def test_any_text_is_read_without_errors_and_fixes_stay_in_place(text, name):
+    import os as _os
+
+    _os.environ["CARTESIA_MIGRATE_DEBUG"] = "1"  # a reader bug must fail this test, not be skipped
+    try:
+        found = check_source(text, name, CM1)
+        new, _ = fix_source(text, name, CM1, unsafe=True)
+    finally:
+        del _os.environ["CARTESIA_MIGRATE_DEBUG"]
+    for f in found:
+        for e in (f.fix.edits if f.fix else ()):
+            assert text[e.start_offset:e.end_offset] in ("sonic-english", "sonic")
+    # a fix only ever swaps model-ID characters
+    import re
+
+    assert re.sub(r"sonic[a-z0-9.\-]*", "M", new) == re.sub(r"sonic[a-z0-9.\-]*", "M", text)

@@ -261,3 +261,51 @@ def test_sarif_regions_point_into_the_ipynb_file(tmp_path):
         # the fix's replacement applies to the same place of the file
         rep = res["fixes"][0]["artifactChanges"][0]["replacements"][0]["deletedRegion"]
         assert rep["startLine"] == region["startLine"]
+
+
+# ---- robustness: random cells ------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_LINES = st.sampled_from([
+    "%time f()\n", "!pip install cartesia\n", "files = !ls\n", "Cartesia?\n", "%%bash\n", "x = (1\n",
+    "     % 2)\n", "import cartesia\n", "MODEL = 'sonic-english'\n", "M2 = \"sonic\"  # é\n",
+    "client.tts.generate(model_id='sonic-2', language='it')\n", "def f():\n", "    !echo hi\n",
+    "    return 'sonic-english'\n", "s = '''\n", "%not magic\n", "'''\n", "\n", "y = 1 \\\n",
+    "c = cartesia.Cartesia(api_key='%s')\n" % KEY, "z = 'sonic-english'",
+])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_LINES, max_size=6), min_size=1, max_size=4), st.booleans(), st.booleans())
+def test_random_notebooks_round_trip(cells, as_string, ascii_only):
+    from cartesia_migrate.io import InputError
+
+    doc = json.loads(nb([code(*lines, outputs=[{"output_type": "stream", "name": "stdout", "text": ["é\n"]}])
+                         for lines in cells], ensure_ascii=ascii_only))
+    if as_string:
+        for c in doc["cells"]:
+            c["source"] = "".join(c["source"])
+    text = json.dumps(doc, indent=1, ensure_ascii=ascii_only) + "\n"
+    everything = Settings(select=("CM",))
+    try:
+        check_source(text, "r.ipynb", everything)
+    except InputError:
+        return  # a cell that is not Python: reported as an error, never fixed
+    new, _ = fix_source(text, "r.ipynb", everything, unsafe=True)
+    before, after = json.loads(text), json.loads(new)
+    assert [{k: v for k, v in c.items() if k != "source"} for c in before["cells"]] == \
+        [{k: v for k, v in c.items() if k != "source"} for c in after["cells"]]
+    assert before["metadata"] == after["metadata"]
+    for cb, c in zip(before["cells"], after["cells"]):  # one line per element stays so
+        if isinstance(c["source"], list) and all(s.endswith("\n") for s in cb["source"][:-1]):
+            assert all(s.endswith("\n") for s in c["source"][:-1])
+            assert all(s.count("\n") <= 1 for s in c["source"])
+    # masked IPython lines are never touched
+    for cb, ca in zip(before["cells"], after["cells"]):
+        src_b = "".join(cb["source"]) if isinstance(cb["source"], list) else cb["source"]
+        src_a = "".join(ca["source"]) if isinstance(ca["source"], list) else ca["source"]
+        for line in src_b.splitlines():
+            if line.lstrip().startswith(("%", "!")) and not line.lstrip().startswith("%not"):
+                assert line in src_a.splitlines()
+    assert fix_source(new, "r.ipynb", everything, unsafe=True)[0] == new
