@@ -309,3 +309,13 @@ def test_random_notebooks_round_trip(cells, as_string, ascii_only):
             if line.lstrip().startswith(("%", "!")) and not line.lstrip().startswith("%not"):
                 assert line in src_a.splitlines()
     assert fix_source(new, "r.ipynb", everything, unsafe=True)[0] == new
+
+
+def test_github_annotations_use_the_ipynb_lines(tmp_path):
+    p = tmp_path / "demo.ipynb"
+    text = nb(DEMO)
+    p.write_text(text, encoding="utf-8")
+    r = invoke("check", str(p), "--no-cache", "--select", "CM1", "--output-format", "github")
+    first = r.out.splitlines()[0]
+    row = int(first.split(",line=")[1].split(",")[0])
+    assert 'MODEL = \\"sonic-english\\"' in text.splitlines()[row - 1]

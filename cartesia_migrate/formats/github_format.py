@@ -14,9 +14,11 @@ def render(run, **_kw) -> str:
     out = []
     for f in run.findings:
         level = "error" if f.severity == "error" else "warning"
+        # notebooks: the place in the .ipynb file itself (annotations are on the file's lines)
+        row, col, end_row, end_col = getattr(f, "file_region", None) or (f.location + f.end_location)
         out.append("::%s file=%s,line=%d,col=%d,endLine=%d,endColumn=%d,title=%s::%s" % (
-            level, _escape_prop(f.path), f.location[0], f.location[1], f.end_location[0],
-            f.end_location[1], _escape_prop(f.code), _escape_data("%s %s" % (f.code, f.message))))
+            level, _escape_prop(f.path), row, col, end_row, end_col, _escape_prop(f.code),
+            _escape_data("%s %s" % (f.code, f.message))))
     for e in run.errors:
         out.append("::error file=%s,title=%s::%s" % (_escape_prop(e.path), "cartesia-migrate",
                                                      _escape_data(e.reason)))
