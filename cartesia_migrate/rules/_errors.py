@@ -11,7 +11,7 @@ from typing import Dict, List, Optional
 
 import libcst as cst
 
-from ..bindings import CLIENT_CLASSES, dotted_name
+from ..bindings import CLIENT_CLASSES
 
 #: exception classes of the Cartesia SDKs (2.x ``ApiError``; 3.x/4.x ``cartesia._exceptions``)
 CARTESIA_EXCEPTIONS = frozenset({

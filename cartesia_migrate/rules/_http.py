@@ -203,8 +203,12 @@ def iter_strings(expr: cst.CSTNode, depth: int = 0) -> List[cst.CSTNode]:
     out: List[cst.CSTNode] = []
     if depth > 12:
         return out
-    if isinstance(expr, (cst.SimpleString, cst.FormattedStringText, cst.Name, cst.Attribute)):
+    if isinstance(expr, (cst.SimpleString, cst.FormattedStringText, cst.Name)):
         out.append(expr)
+        return out
+    if isinstance(expr, cst.Attribute):  # BASE_URL.rstrip("/"): the attribute chain and its owner
+        out.append(expr)
+        out.extend(iter_strings(expr.value, depth + 1))
         return out
     if isinstance(expr, (cst.Lambda, cst.FunctionDef)):
         return out
@@ -228,7 +232,10 @@ class ValueTable:
             self.values.setdefault(name, []).append(value)
 
     def get(self, name: str) -> List[cst.BaseExpression]:
-        return self.values.get(name, [])
+        found = self.values.get(name)
+        if found is None and name.startswith(("self.", "cls.")) and name.count(".") == 1:
+            found = self.values.get(name.split(".", 1)[1])  # a class attribute read through self
+        return found or []
 
     def text_of(self, expr: cst.CSTNode, seen: Optional[set] = None) -> str:
         """The literal text an expression is built from (names followed), for host / query tests."""

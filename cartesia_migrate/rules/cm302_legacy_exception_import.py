@@ -186,7 +186,8 @@ class LegacyExceptionImport(TryCalls, Rule):
                 edits.extend(Replace(n, NEW_NAME) for n, load in self._names.get(OLD_NAME, ()) if load)
         msg = _IMPORT_MSG if why is None else "%s (not fixed: %s)" % (_IMPORT_MSG, why)
         self.report(alias, msg, edits=edits, statement=statement,
-                    fix_message="Import APIStatusError from cartesia and rename its uses")
+                    fix_message="Import APIStatusError from cartesia" +
+                    (" and rename its uses" if local == OLD_NAME else " as " + local))
 
     def _fix_module_import(self, node: cst.Import, alias: cst.ImportAlias, statement) -> None:
         edits = []

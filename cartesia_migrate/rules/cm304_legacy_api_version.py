@@ -20,6 +20,7 @@ from ._http import (CURRENT_VERSION, VERSION_IN_TEXT_RE, is_docstring, is_legacy
                     string_value)
 
 _CONSTANT_NAME_RE = re.compile(r"cartesia_?(?:api_?)?version$", re.I)
+_GETENV = {"os.getenv", "os.environ.get", "getenv", "environ.get", "os.environ.setdefault"}
 _HEADER_SETTERS = {"add_header", "putheader", "setdefault", "add_unredirected_header", "__setitem__"}
 
 
@@ -69,9 +70,17 @@ class LegacyApiVersion(Rule):
             self._check_value(node.value)
 
     def visit_Call(self, node: cst.Call) -> None:
+        if len(node.args) < 2 or node.args[0].keyword is not None:
+            return
+        first = node.args[0].value
         if isinstance(node.func, cst.Attribute) and node.func.attr.value in _HEADER_SETTERS \
-                and len(node.args) >= 2 and node.args[0].keyword is None and is_version_key(node.args[0].value):
+                and is_version_key(first):
             self._check_value(node.args[1].value)
+        elif dotted_name(node.func) in _GETENV:
+            # os.getenv("CARTESIA_VERSION", "2024-06-10"): the default is the version in use
+            name = string_value(first)
+            if name and _CONSTANT_NAME_RE.search(name) and isinstance(node.args[1].value, cst.SimpleString):
+                self._report_literal(node.args[1].value)
 
     def _assignment(self, target: cst.CSTNode, value: cst.CSTNode) -> None:
         if isinstance(target, cst.Subscript) and len(target.slice) == 1 and \
@@ -132,5 +141,8 @@ class LegacyApiVersion(Rule):
 
     def leave_Module(self, original_node: cst.Module) -> None:
         for name, _use, _stmt in self._uses:
-            for literal, statement in self._constants.get(name, ()):
+            defs = self._constants.get(name)
+            if defs is None and name.startswith(("self.", "cls.")) and name.count(".") == 1:
+                defs = self._constants.get(name.split(".", 1)[1])  # a class attribute read through self
+            for literal, statement in defs or ():
                 self._report_literal(literal, statement)

@@ -3,7 +3,7 @@ import textwrap
 
 import pytest
 
-from cartesia_migrate.config import Overrides
+from cartesia_migrate.config import Overrides, Settings
 from cartesia_migrate.engine import check_paths, fix_paths
 
 from .helpers import findings, fixed, lines
@@ -654,3 +654,156 @@ def test_cm305_pyproject():
     assert out == expected
     changed = [i for i, (a, b) in enumerate(zip(PYPROJECT.splitlines(True), out.splitlines(True))) if a != b]
     assert changed == [7, 12, 16, 21, 24]
+
+
+def test_cm305_pyproject_crlf_and_escapes():
+    text = '[project]\r\nname = "a"\r\ndependencies = ["cartesia\\u003d=2.0.17", "cartesia==2.0.17"]\r\n'
+    fs = findings(text, "CM305", path="pyproject.toml")
+    assert len(fs) == 2
+    assert [f.fix is None for f in fs] == [True, False]  # the escaped string is not rewritten
+    out = fixed(text, "CM305", unsafe=True, path="pyproject.toml")
+    assert out == text.replace('"cartesia==2.0.17"', '"cartesia>=4.2,<5"')
+
+
+@pytest.mark.parametrize("text", [
+    # strings that are not dependency declarations
+    '[tool.something]\ndependencies = ["cartesia==2.0.17"]\n',
+    '[project]\nname = "cartesia==2.0.17"\n',
+    '[tool.poetry.dependencies]\npython = "^3.9"\ncartesia = {git = "https://github.com/cartesia-ai/cartesia-python"}\n',
+    '[tool.poetry.dependencies]\ncartesia = "^4.0"\n',
+    '[project]\ndependencies = [\n  """cartesia>=4""",\n]\n',
+    'not toml = = =\ncartesia==2.0.17\n',
+])
+def test_cm305_pyproject_clean(text):
+    assert findings(text, "CM305", path="pyproject.toml") == []
+
+
+def test_cm305_toml_scanner_agrees_with_tomllib():
+    from cartesia_migrate.config import tomllib
+    from cartesia_migrate.handlers.dependencies import TomlScanner, _lookup
+
+    text = src('''
+        # a comment with "quotes" and [brackets]
+        title = 'literal \\ string'
+        multi = """
+        line one
+        line "two" """
+        lit = \'\'\'raw \\n text\'\'\'
+        dotted.key."quoted.part" = "v1"
+        inline = { a = "x", b = [1, 2, "y"], c = { d = "z" } }
+        arr = [
+          "one",  # comment, with a comma
+          [ "nested", 'n2' ],
+          { k = "in table" },
+        ]
+        date = 1979-05-27T07:32:00Z
+        [[fruits]]
+        name = "apple"
+        [fruits.physical]
+        color = "red"
+        [[fruits]]
+        name = "banana"
+        [ "spaced . table" ]
+        x = "\\u00e9t\\u00e9"
+        ''')
+    data = tomllib.loads(text)
+    strings = TomlScanner(text).scan()
+    assert len(strings) == 15
+    for st in strings:
+        assert _lookup(data, st.path) == st.value, st
+        if st.exact:
+            assert text[st.start:st.end] == st.value
+
+
+def test_cm305_setup_cfg_round_trip():
+    text = src('''
+        [metadata]
+        name = app
+
+        [options]
+        python_requires = >=3.9
+        install_requires =
+            httpx>=0.27
+            # the SDK
+            cartesia[websockets]~=3.0  # ws
+        [options.extras_require]
+        tts = cartesia<4; python_version<"3.12"
+        other =
+            cartesia>=4.1
+        ''')
+    fs = findings(text, "CM305", path="setup.cfg")
+    assert [f.location for f in fs] == [(9, 5), (11, 7)]
+    out = fixed(text, "CM305", unsafe=True, path="setup.cfg")
+    assert out == text.replace("~=3.0", ">=4.2,<5").replace("cartesia<4;", "cartesia>=4.2,<5;")
+
+
+@pytest.mark.parametrize("text", [
+    "[metadata]\ndescription = cartesia<3 wrapper\n",
+    "[options]\nsetup_requires =\n    cartesia<3\n",
+    "[options.entry_points]\nconsole_scripts =\n    cartesia==2.0 = x:y\n",
+])
+def test_cm305_setup_cfg_other_keys(text):
+    assert findings(text, "CM305", path="setup.cfg") == []
+
+
+SETUP_PY = src('''
+    from setuptools import setup
+
+    REQUIRES = [
+        "httpx",
+        "cartesia>=2.0,<3.0",
+    ]
+    setup(
+        name="app",
+        keywords=["cartesia", "tts"],
+        install_requires=REQUIRES,
+        extras_require={"ws": ["cartesia[websockets]==1.4.0; python_version>='3.8'"], "new": ["cartesia>=4"]},
+        tests_require="cartesia<3",
+        description="A cartesia<3 wrapper",
+    )
+    ''')
+
+
+def test_cm305_setup_py():
+    assert lines(SETUP_PY, "CM305", path="setup.py") == [5, 11, 12]
+    out = fixed(SETUP_PY, "CM305", unsafe=True, path="setup.py")
+    assert out == (SETUP_PY.replace('"cartesia>=2.0,<3.0"', '"cartesia>=4.2,<5"')
+                   .replace("cartesia[websockets]==1.4.0;", "cartesia[websockets]>=4.2,<5;")
+                   .replace('tests_require="cartesia<3"', 'tests_require="cartesia>=4.2,<5"'))
+    # the same literals in another Python file are not a dependency declaration
+    assert findings(SETUP_PY, "CM305", path="app.py") == []
+
+
+def test_cm305_kinds_and_handlers_are_one_story():
+    from cartesia_migrate import registry
+    from cartesia_migrate.engine import handler_for
+    from cartesia_migrate.filetypes import kind_of
+
+    assert kind_of("x/requirements-dev.txt") == "requirements"
+    assert kind_of("x/setup.cfg") == "setup-cfg"
+    assert kind_of("x/pyproject.toml") == "pyproject"
+    assert kind_of("x/setup.py") == "python"
+    assert kind_of("x/notes.txt") is None
+    for kind in ("python", "requirements", "setup-cfg", "pyproject"):
+        assert [c.CODE for c in registry.select(["CM305"], kind)] == ["CM305"]
+        assert handler_for(kind) is not None
+    # CM305 off: the handlers report nothing
+    assert findings("cartesia==2.0.17\n", "CM304", path="requirements.txt") == []
+
+
+def test_cm305_pyproject_keeps_model_id_checks():
+    text = '[project]\ndependencies = ["cartesia==2.0.17"]\n\n[tool.app]\nmodel = "sonic-english"\n'
+    from cartesia_migrate.engine import check_source
+
+    codes = sorted(f.code for f in check_source(text, "pyproject.toml", Settings(select=("CM101", "CM305"))))
+    assert codes == ["CM101", "CM305"]
+
+
+def test_cm305_requirements_files_are_discovered(tmp_path):
+    (tmp_path / "requirements.txt").write_text("cartesia==2.0.17\n")
+    (tmp_path / "setup.cfg").write_text("[options]\ninstall_requires =\n    cartesia<3\n")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["cartesia~=3.0"]\n')
+    (tmp_path / "notes.txt").write_text("cartesia==2.0.17\n")
+    run = check_paths([str(tmp_path)], use_cache=False, overrides=Overrides(select=("CM305",), offline=True))
+    assert sorted(f.path.rsplit("/", 1)[-1] for f in run.findings) == ["pyproject.toml", "requirements.txt",
+                                                                      "setup.cfg"]
