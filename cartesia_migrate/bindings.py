@@ -182,7 +182,7 @@ class ScopedBindings:
         if len(parts) > 2 or (len(parts) == 2 and parts[0] not in ("self", "cls")):
             self.patched.add(dotted)  # client.tts.bytes = MagicMock()
             return
-        if parts[0] == "cls":
+        if parts[0] == "cls" and len(parts) == 2:
             dotted = "self." + parts[1]
         owner = self._key_scope(dotted, scope)
         if owner is None:

@@ -807,3 +807,19 @@ def test_cm305_requirements_files_are_discovered(tmp_path):
     run = check_paths([str(tmp_path)], use_cache=False, overrides=Overrides(select=("CM305",), offline=True))
     assert sorted(f.path.rsplit("/", 1)[-1] for f in run.findings) == ["pyproject.toml", "requirements.txt",
                                                                       "setup.cfg"]
+
+
+def test_annotated_cls_parameter_is_analyzed():
+    # a classmethod whose ``cls`` is annotated (the SDK's own _types.py) once crashed the binding tracker
+    code = src('''
+        import cartesia
+
+        class Builder:
+            @classmethod
+            def build(cls: "type[Builder]", *, data: object) -> "Builder":
+                try:
+                    return cls()
+                except cartesia.APIStatusError as e:
+                    return str(e).split(":")
+        ''')
+    assert lines(code, "CM301") == [9]
