@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 from dataclasses import dataclass
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 SAFE = "safe"
 UNSAFE = "unsafe"
@@ -29,6 +29,9 @@ class RuleInfo:
     severity: str  # default severity: error | warning
     summary: str
     sunset: Optional[str] = None  # ISO date after which the problem breaks at runtime
+    #: byte regexes that let a file without the word "cartesia" reach this rule; empty means
+    #: the rule needs Cartesia context (see ``gate``)
+    gate: Tuple[str, ...] = ()
 
     @property
     def module(self) -> str:
@@ -46,8 +49,8 @@ class RuleInfo:
             return False
 
 
-def _r(code, name, fix, severity, summary, sunset=None):
-    return RuleInfo(code, name, fix, severity, summary, sunset)
+def _r(code, name, fix, severity, summary, sunset=None, gate=()):
+    return RuleInfo(code, name, fix, severity, summary, sunset, tuple(gate))
 
 
 CATALOG: Dict[str, RuleInfo] = {
@@ -66,9 +69,9 @@ CATALOG: Dict[str, RuleInfo] = {
         _r("CM106", "unknown-model", UNSAFE, WARNING,
            "Model ID that is on no models list"),
         _r("CM201", "hardcoded-api-key", UNSAFE, ERROR,
-           "Cartesia API key hard-coded in source"),
+           "Cartesia API key hard-coded in source", gate=(r"sk_car_",)),
         _r("CM202", "api-key-to-client", NONE, ERROR,
-           "Cartesia API key sent to a browser or end-user device"),
+           "Cartesia API key sent to a browser or end-user device", gate=(r"sk_car_",)),
         _r("CM203", "api-key-in-url", NONE, ERROR,
            "Cartesia API key in a URL query"),
         _r("CM204", "insecure-transport", SAFE, ERROR,
@@ -110,3 +113,27 @@ def get(code: str) -> RuleInfo:
 
 def implemented_codes():
     return [c for c, info in CATALOG.items() if info.implemented]
+
+
+_GATES: Dict[Tuple[str, ...], object] = {}
+
+
+def gate(codes) -> "re.Pattern[bytes]":
+    """The first, cheapest filter: a file's bytes (or path) must match it to be parsed at all.
+
+    ``cartesia`` for every rule that needs Cartesia context, plus the ``gate`` tokens of rules
+    that can fire elsewhere (a leaked ``sk_car_`` key).  Pure data: deciding that a file is
+    not ours imports neither libcst nor the rules.
+    """
+    import re
+
+    key = tuple(sorted(codes))
+    pat = _GATES.get(key)
+    if pat is None:
+        pats = {"cartesia"}
+        for c in key:
+            info = CATALOG.get(c)
+            if info is not None:
+                pats.update(info.gate)
+        pat = _GATES[key] = re.compile("|".join("(?:%s)" % p for p in sorted(pats)).encode(), re.I)
+    return pat

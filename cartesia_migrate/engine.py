@@ -584,7 +584,7 @@ def _passes_gate(job: Job, gates: dict) -> bool:
     settings = job.settings
     g = gates.get(id(settings))
     if g is None:
-        g = gates[id(settings)] = registry.gate(registry.select(settings.enabled_codes(), "python"))
+        g = gates[id(settings)] = catalog.gate(settings.enabled_codes())
     path = job.target.path
     if g.search(path.encode("utf-8", "replace")):
         return True

@@ -35,26 +35,12 @@ def select(codes: Sequence[str], kind: str = "python") -> List[Type]:
     return [classes[c] for c in codes if c in classes and kind in classes[c].KINDS]
 
 
-_GATES: Dict[tuple, "re.Pattern[bytes]"] = {}
 _RULE_RES: Dict[type, Optional["re.Pattern[bytes]"]] = {}
 
 
 def gate(classes: Sequence[type]) -> "re.Pattern[bytes]":
-    """The first, cheapest filter: a file (its bytes or its path) must match this to be parsed.
-
-    ``cartesia`` for every rule that needs Cartesia context, plus the ``PREFILTER`` tokens of
-    rules that do not (``sk_car_`` keys).  Files that never mention Cartesia -- nearly all of a
-    big tree -- cost one regex search.
-    """
-    key = tuple(sorted(c.CODE for c in classes))
-    pat = _GATES.get(key)
-    if pat is None:
-        pats = {"cartesia"}
-        for c in classes:
-            if not getattr(c, "NEEDS_CONTEXT", True):
-                pats.update(c.PREFILTER or (".",))
-        pat = _GATES[key] = re.compile("|".join("(?:%s)" % p for p in sorted(pats)).encode(), re.I)
-    return pat
+    """``catalog.gate`` for these rule classes."""
+    return catalog.gate([c.CODE for c in classes])
 
 
 def rule_filter(cls: type) -> Optional["re.Pattern[bytes]"]:

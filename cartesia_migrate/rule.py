@@ -119,10 +119,8 @@ class Rule(cst.BatchableCSTVisitor):
     PREFILTER: Sequence[str] = ()
     #: file kinds this rule handles (python; "config" for .env/yaml/json/toml handlers)
     KINDS: Sequence[str] = ("python",)
-    #: the rule only fires in files that mention Cartesia (the text or the path says
-    #: "cartesia"); the engine skips other files without reading past a byte search.
-    #: A rule that can fire elsewhere (a leaked ``sk_car_`` key) sets this to False.
-    NEEDS_CONTEXT: bool = True
+    # A rule fires only in files whose bytes or path match ``catalog.gate`` ("cartesia", or
+    # the catalogue's ``gate`` tokens of rules like CM201 that can fire elsewhere).
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__()

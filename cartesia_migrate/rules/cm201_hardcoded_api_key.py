@@ -99,7 +99,6 @@ def is_key_literal(value: str, strict: bool = False) -> bool:
 class HardcodedApiKey(Rule):
     CODE = "CM201"
     PREFILTER = (r"sk_car_",)
-    NEEDS_CONTEXT = False  # a leaked key is a finding in any file
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
