@@ -146,7 +146,6 @@ Key = Tuple[object, str]
 class ApiKeyToClient(Rule):
     CODE = "CM202"
     PREFILTER = (r"cartesia", r"sk_car_")
-    NEEDS_CONTEXT = False  # a key literal ("sk_car_...") is a source in any file
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
