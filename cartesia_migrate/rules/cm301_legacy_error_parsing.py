@@ -14,14 +14,18 @@ Cartesia exception class (``ApiError``, ``cartesia.APIStatusError`` and its subc
 A handler that already reads the structured fields (``e.body.get("error_code")``,
 ``e.body["message"]``, ``isinstance(e.body, dict)``) is left alone, text fallbacks included.
 
-Outside handlers: the legacy WebSocket error key -- ``msg["error"]`` / ``msg.get("error")``
-/ ``response.error`` inside ``if msg["type"] == "error":`` (or ``.get("type")``,
-``.type``, ``"error" in msg``) -- unless the same block reads the new keys.
+Outside handlers, in files that use Cartesia's WebSocket API (``tts/websocket``,
+``websocket_connect``, ``.websocket(``, ``cartesia_version=``): the legacy WebSocket error key
+-- ``msg["error"]`` / ``msg.get("error")`` / ``response.error`` inside
+``if msg["type"] == "error":`` (or ``.get("type")``, ``.type``) -- unless the same block reads
+the new keys, or the value is itself a mapping (``msg["error"]["message"]``: other vendors'
+realtime events, such as OpenAI's, nest an error object under ``"error"``).
 
 No fix: the structured form depends on what the code does with the text.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import List, Optional, Set, Tuple
 
@@ -43,6 +47,8 @@ _REGEX_FUNCS = {"re.match", "re.search", "re.fullmatch", "re.findall", "re.findi
 _REGEX_METHODS = {"match", "search", "fullmatch", "findall", "finditer"}
 _JSON_LOADS = {"json.loads", "loads", "orjson.loads", "ujson.loads", "simplejson.loads"}
 
+_WS_CONTEXT_RE = re.compile(r"tts/websocket|stt/websocket|websocket_connect|\.websocket\(|cartesia_version=",
+                            re.I)
 STRUCTURED_HINT = ('use `e.status_code`, `e.body["error_code"]`, `e.body["title"]`, `e.body["message"]`, '
                    '`e.body["request_id"]` (from Cartesia-Version 2026-03-01 `e.body` is a dict)')
 
@@ -96,6 +102,7 @@ class LegacyErrorParsing(TryCalls, Rule):
         self._handlers: List[_Handler] = []
         self._blocks: List[_ErrorBlock] = []
         self._active = ctx.has_cartesia_context
+        self._ws_active = self._active and bool(_WS_CONTEXT_RE.search(ctx.text))
 
     # ---- try bodies and handlers
     def visit_Try(self, node: cst.Try) -> None:
@@ -256,13 +263,11 @@ class LegacyErrorParsing(TryCalls, Rule):
     # ---- the legacy WebSocket error key outside handlers
     def _error_subject(self, test: cst.BaseExpression) -> Optional[str]:
         """``msg`` in ``msg["type"] == "error"``, ``msg.get("type") == "error"``, ``msg.type == "error"``,
-        ``"error" in msg``."""
+        """
         if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
             return None
         op = test.comparisons[0].operator
         left, right = test.left, test.comparisons[0].comparator
-        if isinstance(op, cst.In) and _key(left) == "error":
-            return dotted_name(right)
         if not isinstance(op, cst.Equal):
             return None
         if _key(left) == "error":
@@ -279,7 +284,7 @@ class LegacyErrorParsing(TryCalls, Rule):
         return None
 
     def visit_If(self, node: cst.If) -> None:
-        if not self._active:
+        if not self._ws_active:
             return
         subject = self._error_subject(node.test)
         if subject:
@@ -293,6 +298,12 @@ class LegacyErrorParsing(TryCalls, Rule):
                     self.report(n, "Legacy WebSocket error key %s: from Cartesia-Version 2026-03-01 error "
                                    "events carry `error_code`, `title`, `message` and `request_id` instead "
                                    "(SDK: `response.message`, `response.error_code`)" % what, statement=stmt)
+
+    def _used_as_mapping(self, node: cst.CSTNode) -> bool:
+        """``msg["error"]["message"]`` / ``msg.get("error").get(...)`` / ``ev.error.message``: an
+        error *object* (another vendor's event shape), not Cartesia's legacy error string."""
+        parent = self.ctx.parent()
+        return isinstance(parent, (cst.Subscript, cst.Attribute)) and parent.value is node
 
     def _in_block_body(self, blk: _ErrorBlock) -> bool:
         return any(n is blk.body for n in self.ctx.stack)
@@ -312,7 +323,7 @@ class LegacyErrorParsing(TryCalls, Rule):
         key = _subscript_key(node)
         if key in STRUCTURED_KEYS:
             blk.structured = True
-        elif key == "error":
+        elif key == "error" and not self._used_as_mapping(node):
             blk.found.append((node, '`%s["error"]`' % blk.subject, self.ctx.enclosing_statement()))
 
     def _call_in_block(self, node: cst.Call) -> None:
@@ -325,7 +336,8 @@ class LegacyErrorParsing(TryCalls, Rule):
         key = _key(node.args[0].value)
         if key in STRUCTURED_KEYS:
             blk.structured = True
-        elif key == "error":
+        elif key == "error" and not self._used_as_mapping(node) and not (
+                len(node.args) > 1 and isinstance(node.args[1].value, (cst.Dict, cst.Call))):
             blk.found.append((node, '`%s.get("error")`' % blk.subject, self.ctx.enclosing_statement()))
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
@@ -336,5 +348,5 @@ class LegacyErrorParsing(TryCalls, Rule):
             return
         if node.attr.value in STRUCTURED_KEYS:
             blk.structured = True
-        elif node.attr.value == "error":
+        elif node.attr.value == "error" and not self._used_as_mapping(node):
             blk.found.append((node, "`%s.error`" % blk.subject, self.ctx.enclosing_statement()))

@@ -136,6 +136,7 @@ def test_cm301_websocket_legacy_key():
     code = src('''
         import json
         import cartesia
+        WS = "wss://api.cartesia.ai/tts/websocket"
 
         async def listen(ws, ctx):
             async for raw in ws:
@@ -145,7 +146,7 @@ def test_cm301_websocket_legacy_key():
                 if msg.get("type") == "error":
                     print(msg.get("error"))
                 if "error" in msg:
-                    print(msg["error"])
+                    print(msg["error"])  # a key test alone is not the event type: not reported
                 if msg["type"] == "error":
                     print(msg.get("message") or msg.get("error"))
                 if msg["type"] == "chunk":
@@ -158,13 +159,34 @@ def test_cm301_websocket_legacy_key():
             if other["type"] == "error":
                 print(msg["error"])
         ''')
-    assert lines(code, "CM301") == [8, 10, 12, 19]
+    assert lines(code, "CM301") == [9, 11, 20]
 
 
-def test_cm301_websocket_needs_cartesia_context():
+def test_cm301_websocket_needs_cartesia_websocket_context():
     code = 'if msg["type"] == "error":\n    raise RuntimeError(msg["error"])\n'
     assert findings(code, "CM301") == []
-    assert len(findings(code, "CM301", path="cartesia_stream.py")) == 1
+    assert findings(code, "CM301", path="cartesia_stream.py") == []  # Cartesia, but no WebSocket API
+    ws = 'URL = "wss://api.cartesia.ai/tts/websocket"\n' + code
+    assert lines(ws, "CM301") == [3]
+    sdk = "import cartesia\nws = client.tts.websocket_connect()\n" + code
+    assert lines(sdk, "CM301") == [4]
+
+
+@pytest.mark.parametrize("body", [
+    'raise RuntimeError(event["error"]["message"])',  # OpenAI Realtime: an error object
+    'raise RuntimeError(event.get("error", {}).get("message"))',
+    'raise RuntimeError(event.get("error").get("message"))',
+    'raise RuntimeError(event.error.message)',
+])
+def test_cm301_websocket_error_objects_of_other_vendors(body):
+    test = "event.type" if "event.error" in body else "event['type']"
+    code = ("import cartesia\nURL = 'wss://api.cartesia.ai/tts/websocket'\n"
+            "if %s == 'error':\n    %s\n" % (test, body))
+    assert findings(code, "CM301") == []
+    # the same block with the legacy string key is reported
+    legacy = code.replace(body, 'raise RuntimeError(event["error"])' if "event.error" not in body
+                          else "raise RuntimeError(event.error)")
+    assert lines(legacy, "CM301") == [4]
 
 
 def test_cm301_has_no_fix_and_shows_structured_form():
