@@ -419,6 +419,15 @@ def test_cm303_client_with_cartesia_base_url_reported_at_constructor(code):
     'os.environ["CARTESIA_CUSTOM_HEADERS"] = "cartesia-version: 2026-03-01"\nr = httpx.get(BASE + "/voices")\n',
     # not an HTTP library
     'r = mylib.get(BASE + "/voices")\n',
+    # every library with the version set
+    'async def f():\n    async with aiohttp.ClientSession(headers=HEADERS) as s:\n'
+    '        await s.get(BASE + "/voices")\n        await s.ws_connect("wss://api.cartesia.ai/tts/websocket")\n',
+    'async def f():\n    async with aiohttp.ClientSession() as s:\n        await s.post(BASE, headers=HEADERS)\n',
+    'r = aiohttp.request("GET", BASE + "/voices", headers=HEADERS)\n',
+    'ws = websockets.connect("wss://api.cartesia.ai/tts/websocket", additional_headers=HEADERS)\n',
+    'ws = websockets.connect("wss://api.cartesia.ai/tts/websocket", extra_headers={"Cartesia-Version": "2026-03-01"})\n',
+    'r = urlopen(Request(BASE + "/voices", headers=HEADERS))\n',
+    'r = httpx.stream("POST", BASE + "/tts/sse", headers=HEADERS)\n',
 ])
 def test_cm303_does_not_fire(code):
     assert findings(HTTP + code, "CM303") == []
@@ -845,3 +854,16 @@ def test_annotated_cls_parameter_is_analyzed():
                     return str(e).split(":")
         ''')
     assert lines(code, "CM301") == [9]
+
+
+@pytest.mark.parametrize("before, after", [
+    ('ws = websockets.connect("wss://api.cartesia.ai/tts/websocket", extra_headers={"X-API-Key": KEY})\n',
+     'ws = websockets.connect("wss://api.cartesia.ai/tts/websocket", extra_headers={"X-API-Key": KEY, '
+     '"Cartesia-Version": "2026-03-01"})\n'),
+    ('s = aiohttp.ClientSession(BASE, headers={"X-API-Key": KEY})\n',
+     's = aiohttp.ClientSession(BASE, headers={"X-API-Key": KEY, "Cartesia-Version": "2026-03-01"})\n'),
+    ('req = urllib.request.Request(BASE + "/voices", headers={"X-API-Key": KEY})\n',
+     'req = urllib.request.Request(BASE + "/voices", headers={"X-API-Key": KEY, "Cartesia-Version": "2026-03-01"})\n'),
+])
+def test_cm303_fix_per_library(before, after):
+    assert fixed(HTTP + before, "CM303") == HTTP + after
