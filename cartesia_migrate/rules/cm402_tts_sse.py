@@ -23,7 +23,7 @@ B64DECODE = frozenset({"base64.b64decode", "b64decode", "base64.standard_b64deco
 
 class TtsSse(SdkRule):
     CODE = "CM402"
-    PREFILTER = (r"\bsse\b",)
+    PREFILTER = (r"sse",)  # sse( and generate_sse( (the events of the renamed call are still checked)
     METHODS = frozenset({"sse"})
 
     def __init__(self, ctx) -> None:

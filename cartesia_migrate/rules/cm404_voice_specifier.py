@@ -31,14 +31,23 @@ class VoiceSpecifier(SdkRule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         # NAME = {"mode": "id", "id": X}: (assign value, scope, statement)
-        self.dict_vars: Dict[str, List[Tuple[cst.BaseExpression, Scope, Optional[cst.CSTNode]]]] = {}
+        self.dict_vars: Dict[str, List[Tuple[cst.BaseExpression, Scope, Optional[cst.CSTNode], bool]]] = {}
         self.name_uses: Dict[str, int] = {}
         self.voice_arg_uses: Dict[str, List[Site]] = {}
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) and voice_dict(node.value):
             self.dict_vars.setdefault(node.targets[0].target.value, []).append(
-                (node.value, self.ctx.bindings.scope, self.ctx.enclosing_statement()))
+                (node.value, self.ctx.bindings.scope, self.ctx.enclosing_statement(), True))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        # VOICE: TtsRequestIdSpecifierParams = {...} (CM412 moves the type to VoiceSpecifierParam)
+        if isinstance(node.target, cst.Name) and node.value is not None and voice_dict(node.value):
+            # a str fits the annotation only if it names a voice specifier type, not Dict[...]
+            ann = self.code(node.annotation.annotation)
+            self.dict_vars.setdefault(node.target.value, []).append(
+                (node.value, self.ctx.bindings.scope, self.ctx.enclosing_statement(),
+                 "VoiceSpecifier" in ann or "IdSpecifier" in ann))
 
     def visit_Name(self, node: cst.Name) -> None:
         parent = self.ctx.parent()
@@ -104,11 +113,11 @@ class VoiceSpecifier(SdkRule):
             b = self.ctx.bindings
             uses = self.name_uses.get(name, 0) - len(assigns)
             only_voice_args = len(assigns) == 1 and uses == len(sites)
-            for value, scope, stmt in assigns:
+            for value, scope, stmt, str_fits in assigns:
                 # the variable must be the one the calls see: same scope chain
                 if not any(self._same_binding(name, scope, s.scope) for s in sites):
                     continue
-                self._check_dict(None, value, value, replace_with_id=only_voice_args, statement=stmt)
+                self._check_dict(None, value, value, replace_with_id=only_voice_args and str_fits, statement=stmt)
 
     def _same_binding(self, name: str, assign_scope: Scope, use_scope: Scope) -> bool:
         for s in use_scope.name_chain(name):
