@@ -891,21 +891,35 @@ class ConfigHandler:
         no candidate bytes): such config files are skipped, not errors."""
         import stat
 
+        from .. import io as _io
+
         st = check_regular_file(path)
         if st.st_size > MAX_BYTES:
             return None
+        read_bytes = getattr(_io, "read_bytes", None)  # never blocks on a FIFO swapped in after the stat
         try:
-            with open(path, "rb") as f:
-                raw = f.read()
-        except OSError as e:
+            if read_bytes is not None:
+                raw, st = read_bytes(path)
+            else:  # pragma: no cover - older io module
+                with open(path, "rb") as f:
+                    raw = f.read()
+        except InputError as e:
+            if "too large" in str(e):
+                return None
+            raise
+        except OSError as e:  # pragma: no cover - older io module
             raise InputError(e.strerror or str(e))
         low = raw.lower()
         if b"sonic" not in low and b"upbeat-moon" not in low:
             return None
         try:
-            return source_from_bytes(path, raw, python=False, mode=stat.S_IMODE(st.st_mode))
+            source = source_from_bytes(path, raw, python=False, mode=stat.S_IMODE(st.st_mode))
         except InputError:
             return None
+        identity_of = getattr(_io, "identity_of", None)
+        if identity_of is not None:
+            source.identity = identity_of(st)  # fix does not overwrite a file changed meanwhile
+        return source
 
     def analyze(self, source: Source, settings, models, codes) -> List[Finding]:
         return analyze_config(source, settings, models, codes)
