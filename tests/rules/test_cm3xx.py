@@ -867,3 +867,28 @@ def test_annotated_cls_parameter_is_analyzed():
 ])
 def test_cm303_fix_per_library(before, after):
     assert fixed(HTTP + before, "CM303") == HTTP + after
+
+
+def test_cm305_untouched_lines_stay_byte_identical_property():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    other = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x0b\x0c"
+                                                                     "\x1c\x1d\x1e\x85\u2028\u2029"),
+                    max_size=40).filter(lambda t: "artesia" not in t.lower())
+    newline = st.sampled_from(["\n", "\r\n"])
+
+    @settings(max_examples=60, deadline=None)
+    @given(before=st.lists(other, max_size=5), after=st.lists(other, max_size=5), nl=newline,
+           req=st.sampled_from(["cartesia==2.0.17", "cartesia[websockets]<4 ; sys_platform != 'win32'",
+                                "Cartesia ~= 3.5  # pinned"]))
+    def check(before, after, nl, req):
+        text = nl.join(before + [req] + after) + nl
+        out = fixed(text, "CM305", unsafe=True, path="requirements.txt")
+        old_lines, new_lines = text.split(nl), out.split(nl)
+        assert len(old_lines) == len(new_lines)
+        i = len(before)
+        assert old_lines[:i] == new_lines[:i] and old_lines[i + 1:] == new_lines[i + 1:]
+        assert "4.2,<5" in new_lines[i]
+
+    check()
