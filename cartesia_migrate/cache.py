@@ -84,10 +84,11 @@ class FindingsCache:
 
     # -- used by the parallel runner (lookups in the main process)
     def _job_key(self, job, models) -> Optional[str]:
-        try:
-            with open(job.target.path, "rb") as f:
-                raw = f.read()
-        except OSError:
+        from .io import InputError, read_bytes
+
+        try:  # regular files only: a FIFO or device must never be opened (it would block)
+            raw, _st = read_bytes(job.target.path)
+        except InputError:
             return None
         codes = [c for c in job.settings.enabled_codes() if job.settings.enabled_for(c, job.target.path)]
         return self.key(raw, job.settings, models, codes, job.target.path)

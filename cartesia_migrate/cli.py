@@ -23,6 +23,15 @@ class UsageError(click.UsageError):
     exit_code = EXIT_ERROR
 
 
+class ConfigFailure(click.ClickException):
+    """A bad configuration: one line on stderr, exit 2 (no usage text: the command line was fine)."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file=None) -> None:
+        click.echo(redact("cartesia-migrate: error: %s" % self.format_message()), err=True)
+
+
 def _err(msg: str) -> None:
     click.echo(redact(msg), err=True)
 
@@ -43,6 +52,27 @@ class _RedactingGroup(click.Group):
         except click.ClickException as e:
             e.message = redact(e.message)
             raise
+        except (click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            if ctx.invoked_subcommand == "fix":
+                _err("cartesia-migrate: interrupted; every file is either unchanged or completely fixed")
+            else:
+                _err("cartesia-migrate: interrupted")
+            ctx.exit(130)
+        except Exception as e:
+            import errno
+
+            if isinstance(e, OSError) and e.errno == errno.EPIPE:
+                raise  # click exits quietly on a closed pipe (| head)
+            if os.environ.get("CARTESIA_MIGRATE_DEBUG"):
+                import traceback
+
+                _err(traceback.format_exc().rstrip("\n"))
+            first = (str(e).splitlines() or [""])[0][:300]
+            _err("cartesia-migrate: internal error: %s%s (run with --verbose for the traceback)"
+                 % (type(e).__name__, ": " + first if first else ""))
+            ctx.exit(EXIT_ERROR)
 
 
 def _color() -> bool:
@@ -120,7 +150,7 @@ def _stdin_run(mode: str, opts: dict, unsafe: bool, diff: bool = False):
         resolver = Resolver(opts["config_file"], opts["overrides"])
         settings = resolver.for_path(name if name != "-" else os.path.join(os.getcwd(), "stdin.py"))
     except ConfigError as e:
-        raise UsageError(str(e))
+        raise ConfigFailure(str(e))
     models = _load_models(opts["offline"] or settings.offline, opts["no_cache"])
     run = RunResult(models_source=models.describe_source(), files_checked=1)
     raw = sys.stdin.buffer.read()
@@ -170,7 +200,7 @@ def _do(mode: str, paths, *, unsafe=False, diff=False, **opts):
             else:
                 run = fix_paths(paths, diff=diff, unsafe=unsafe, **kw)
         except ConfigError as e:
-            raise UsageError(str(e))
+            raise ConfigFailure(str(e))
     return run
 
 
@@ -199,6 +229,8 @@ def _report(run, mode: str, fmt: str, statistics: bool, exit_zero: bool, diff: b
     for e in run.errors:
         if fmt != "github":
             _err("%s: error: %s" % (e.path, e.reason))
+            if getattr(e, "detail", None) and os.environ.get("CARTESIA_MIGRATE_DEBUG"):
+                _err(e.detail.rstrip("\n"))
     findings = run.findings
     if fmt == "text" and mode == "fix" and not diff and not statistics:
         from .readiness import fix_report

@@ -7,13 +7,15 @@ the walk.  A file named explicitly is always checked.
 """
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 import pathspec
 
-from .config import Resolver, path_matches
+from .config import ConfigError, Resolver, path_matches
+from .io import os_reason
 from .filetypes import includes_of, kind_of
 
 
@@ -33,6 +35,8 @@ class Missing:
 
 def _gitignore(folder: str) -> Optional[pathspec.PathSpec]:
     p = os.path.join(folder, ".gitignore")
+    if not os.path.isfile(p):  # absent, or a FIFO/device: never opened
+        return None
     try:
         with open(p, encoding="utf-8", errors="replace") as f:
             lines = f.read().splitlines()
@@ -55,16 +59,16 @@ def discover(paths: List[str], resolver: Resolver) -> Tuple[List[Target], List[M
     missing: List[Missing] = []
     seen = set()
     for given in paths:
-        if os.path.islink(given) and not os.path.exists(given):
-            try:
-                os.stat(given)
+        try:
+            os.stat(given)
+        except (OSError, ValueError) as e:
+            if isinstance(e, OSError) and e.errno == errno.ELOOP:
+                reason = "symbolic link loop"
+            elif os.path.islink(given):
                 reason = "broken symbolic link"
-            except OSError as e:
-                reason = "symbolic link loop" if e.errno == 40 else "broken symbolic link"
+            else:
+                reason = os_reason(e) if isinstance(e, OSError) else "invalid file name"
             missing.append(Missing(given, reason))
-            continue
-        if not os.path.exists(given):
-            missing.append(Missing(given, "no such file or directory"))
             continue
         root = os.path.realpath(given if os.path.isdir(given) else os.path.dirname(given) or ".")
         if not os.path.isdir(given):
@@ -74,7 +78,7 @@ def discover(paths: List[str], resolver: Resolver) -> Tuple[List[Target], List[M
                 seen.add(key)
                 targets.append(Target(given, kind_of(given) or "python", root, explicit=True))
             continue
-        for path in _walk(given, resolver):
+        for path in _walk(given, resolver, missing):
             key = os.path.realpath(path)
             if key in seen:
                 continue
@@ -91,7 +95,7 @@ def _add_includes(targets: List[Target], seen: set, resolver: Resolver) -> None:
     while i < len(targets):
         t = targets[i]
         i += 1
-        if t.kind == "python":
+        if t.kind == "python" or not os.path.isfile(t.path):  # FIFOs and devices are never opened
             continue
         for inc in includes_of(t.kind, t.path):
             key = os.path.realpath(inc)
@@ -103,7 +107,18 @@ def _add_includes(targets: List[Target], seen: set, resolver: Resolver) -> None:
             targets.append(Target(_clean(inc), kind_of(inc) or t.kind, t.root))
 
 
-def _walk(top: str, resolver: Resolver) -> Iterator[str]:
+def _walk(top: str, resolver: Resolver, missing: Optional[List[Missing]] = None) -> Iterator[str]:
+    """Files under ``top``.  Folders that cannot be listed, and sub-projects whose
+    ``[tool.cartesia-migrate]`` is invalid, are reported in ``missing`` and skipped (the
+    rest of the tree is still checked); an invalid configuration that applies to ``top``
+    itself is an error for the whole run (ConfigError)."""
+    if missing is None:
+        missing = []
+
+    def unreadable(e: OSError) -> None:
+        where = e.filename if isinstance(e.filename, str) else top
+        missing.append(Missing(_clean(where), "cannot list the folder: %s" % os_reason(e)))
+
     specs: Dict[str, pathspec.PathSpec] = {}
     # .gitignore files above `top` up to the repository root also apply
     ancestors = []
@@ -131,7 +146,7 @@ def _walk(top: str, resolver: Resolver) -> Iterator[str]:
                 return True
         return False
 
-    for folder, dirs, files in os.walk(top, followlinks=False):
+    for folder, dirs, files in os.walk(top, onerror=unreadable, followlinks=False):
         afolder = os.path.abspath(folder)
         if afolder not in specs:
             spec = _gitignore(afolder)
@@ -142,7 +157,17 @@ def _walk(top: str, resolver: Resolver) -> Iterator[str]:
             full = os.path.join(folder, d)
             if os.path.islink(full):
                 continue
-            if _excluded(full, resolver) or ignored(os.path.join(afolder, d), True):
+            try:
+                excluded = _excluded(full, resolver)
+            except ConfigError as e:  # a sub-project's own bad config: skip it, check the rest
+                cfg = os.path.join(full, "pyproject.toml")
+                reason = str(e)
+                for prefix in (os.path.abspath(cfg) + ": ", cfg + ": "):
+                    if reason.startswith(prefix):
+                        reason = reason[len(prefix):]
+                missing.append(Missing(_clean(cfg), "%s (the files it applies to were not checked)" % reason))
+                continue
+            if excluded or ignored(os.path.join(afolder, d), True):
                 continue
             keep.append(d)
         dirs[:] = keep

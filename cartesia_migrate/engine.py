@@ -25,7 +25,7 @@ from . import __version__, catalog, registry
 from .config import ConfigError, Overrides, Resolver, Settings
 from .discover import Missing, Target, discover
 from .finding import Edit, FileError, FileResult, Finding, Fix
-from .io import InputError, Source, encode, read_source, source_from_bytes, write_atomic
+from .io import FileChanged, InputError, Source, encode, read_source, source_from_bytes, write_atomic
 from .suppress import Suppressions, skip_file
 
 #: above this many files to parse, parse in worker processes
@@ -129,16 +129,10 @@ def analyze_python(source: Source, settings: Settings, models, codes: Sequence[s
     if not g.search(data) and not g.search(bpath):
         return []
     classes = registry.applicable(classes, data, bpath)
-    try:
-        if module is None:
-            module = cst.parse_module(text)
-    except cst.ParserSyntaxError as e:
-        raise InputError("syntax error at line %d, column %d: %s" % (
-            e.raw_line, e.raw_column + 1, str(e.message).splitlines()[0] if e.message else "invalid syntax"))
-    except RecursionError:
-        raise InputError("too deeply nested to parse")
-    except Exception as e:  # the native parser's own errors
-        raise InputError("cannot parse: %s" % (str(e).splitlines()[0] if str(e) else type(e).__name__))
+    if module is None:
+        from .pyparse import parse_module  # CPython checks it first: libcst can crash the process
+
+        module = parse_module(text)
 
     ctx = FileContext(path=source.path, text=text, settings=settings, models=models, module=module)
     ctx.bindings = Bindings()
@@ -475,6 +469,11 @@ _WORKER_MODELS = None
 def _init_worker(models) -> None:
     global _WORKER_MODELS
     _WORKER_MODELS = models
+    # Ctrl-C reaches the whole process group: the main process alone decides (it cancels
+    # the queued files and waits for the running ones, whose writes are atomic)
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_job_in_worker(job: Job) -> FileResult:
@@ -482,7 +481,21 @@ def _run_job_in_worker(job: Job) -> FileResult:
 
 
 def run_job(job: Job, models, cache=None) -> FileResult:
-    """Never raises for a bad file: the error is in the result."""
+    """Never raises for a bad file: the error is in the result.
+
+    A file that changes on disk between its read and its write (another ``fix`` run, an
+    editor) is not overwritten: it is read and fixed again (a few times at most).
+    """
+    for _attempt in range(3):
+        try:
+            return _run_job_once(job, models, cache)
+        except FileChanged:
+            continue
+    path = job.target.path
+    return FileResult(path, error=FileError(path, "the file kept changing on disk while being fixed; not written"))
+
+
+def _run_job_once(job: Job, models, cache=None) -> FileResult:
     path = job.target.path
     try:
         handler = handler_for(job.target.kind)
@@ -514,28 +527,37 @@ def run_job(job: Job, models, cache=None) -> FileResult:
                     fromfile="a/" + path.lstrip("/"), tofile="b/" + path.lstrip("/")))
             else:
                 _guard_write(job.target)
-                write_atomic(path, encode(source, new_text), source.mode)
+                write_atomic(path, encode(source, new_text), source.mode,
+                             expect=getattr(source, "identity", None))
         elif cache is not None and not remaining:
             cache.put(cache_key, [])
         return result
+    except FileChanged:
+        raise
     except InputError as e:
         return FileResult(path, error=FileError(path, str(e)))
     except RecursionError:
         return FileResult(path, error=FileError(path, "too deeply nested to analyze"))
     except MemoryError:
         return FileResult(path, error=FileError(path, "out of memory"))
-    except Exception as e:  # a bug of ours must not end the run
-        if os.environ.get("CARTESIA_MIGRATE_DEBUG"):
-            raise
-        return FileResult(path, error=FileError(path, "internal error: %s: %s" % (type(e).__name__, e)))
+    except Exception as e:  # a bug of ours must not end the run: one line, traceback with --verbose
+        import traceback
+
+        first = (str(e).splitlines() or [""])[0][:200]
+        return FileResult(path, error=FileError(
+            path, "internal error: %s%s (run with --verbose for the traceback)" % (
+                type(e).__name__, ": " + first if first else ""),
+            detail=traceback.format_exc()))
 
 
 def _guard_write(target: Target) -> None:
+    """Never write through a symbolic link to a file outside the tree being checked
+    (for a file named explicitly: outside the folder it is in)."""
     real = os.path.realpath(target.path)
-    if os.path.islink(target.path) and not target.explicit:
-        root = target.root.rstrip(os.sep) + os.sep
-        if not real.startswith(root):
-            raise InputError("symbolic link to a file outside the checked tree; not written")
+    root = target.root.rstrip(os.sep) + os.sep
+    if not real.startswith(root):
+        raise InputError("symbolic link to %s, outside the checked tree; not written (fix that file directly)"
+                         % real)
 
 
 # ---------------------------------------------------------------------------------------
@@ -547,16 +569,26 @@ def _run(paths: Sequence[str], mode: str, *, unsafe: bool = False, config_file: 
          jobs: Optional[int] = None, log: Optional[Callable[[str], None]] = None) -> RunResult:
     resolver = Resolver(config_file, overrides or Overrides())
     targets, missing = discover(list(paths), resolver)
+    # a file named explicitly under a sub-project with a bad config is an error for that file
+    settings_of: List[Tuple[Target, Settings]] = []
+    config_errors: List[FileError] = []
+    for t in targets:
+        try:
+            settings_of.append((t, resolver.for_path(t.path)))
+        except ConfigError as e:
+            config_errors.append(FileError(t.path, str(e)))
+    if config_errors and not settings_of:
+        raise ConfigError(config_errors[0].reason)  # nothing can be checked: a run error
     if models is None:
         from . import models as m
 
-        offline = any(resolver.for_path(t.path).offline for t in targets[:1]) or \
-            bool(overrides and overrides.offline)
+        offline = any(s.offline for _t, s in settings_of[:1]) or bool(overrides and overrides.offline)
         models = m.load(offline=offline, use_cache=use_cache, log=log)
     run = RunResult(models_source=models.describe_source())
     for miss in missing:
         run.errors.append(FileError(miss.path, miss.reason))
-    job_list = [Job(t, resolver.for_path(t.path), mode, unsafe) for t in targets]
+    run.errors.extend(config_errors)
+    job_list = [Job(t, s, mode, unsafe) for t, s in settings_of]
     run.files_checked = len(job_list)
     cache = None
     if use_cache and mode == "check":
@@ -631,10 +663,14 @@ def _execute(job_list: List[Job], models, cache, jobs: Optional[int]) -> List[Fi
     else:
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(models,)) as ex:
             chunk = max(1, min(32, len(todo) // (workers * 4) or 1))
-            for (i, j), r in zip(todo, ex.map(_run_job_in_worker, [j for _, j in todo], chunksize=chunk)):
-                results[i] = r
-                if cache is not None and r.error is None and j.mode == "check":
-                    cache.store_job(j, models, r.findings)
+            try:
+                for (i, j), r in zip(todo, ex.map(_run_job_in_worker, [j for _, j in todo], chunksize=chunk)):
+                    results[i] = r
+                    if cache is not None and r.error is None and j.mode == "check":
+                        cache.store_job(j, models, r.findings)
+            except KeyboardInterrupt:  # no new file is started; the running ones finish whole
+                ex.shutdown(wait=True, cancel_futures=True)
+                raise
     return [results[i] for i in range(len(job_list))]
 
 

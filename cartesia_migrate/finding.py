@@ -58,6 +58,8 @@ class FileError:
 
     path: str
     reason: str
+    #: the traceback of an internal error (shown with ``--verbose``), else None
+    detail: Optional[str] = field(default=None, compare=False)
 
 
 @dataclass

@@ -1,25 +1,47 @@
 """Reading and writing source files without losing a byte.
 
-Read bytes, decode per PEP 263 (cookie or BOM), keep BOM and newlines as they
-are (no universal-newline translation), and write back atomically: a temp file
-in the same folder, fsync, ``os.replace``, the original mode kept.
+Reading: only regular files are opened (FIFOs, sockets and devices are refused from
+``stat`` alone, and the opened descriptor is checked again with ``fstat``); bytes are
+decoded per PEP 263 (cookie or BOM); BOM and newlines are kept as they are (no
+universal-newline translation).
+
+Writing (:func:`write_atomic`): a temp file in the same folder, fsync, the original
+mode and owner, ``os.replace``, then an fsync of the folder.  While the temp file
+exists SIGINT/SIGTERM/SIGHUP are held back, so an interruption lands before or after
+the replace, never between: the file is old or new, never half, and no temp file is
+left behind.  Only SIGKILL (or a power cut) can leave a temp file; it is named
+``.cartesia-migrate-<pid>-*.tmp`` and the next run that writes into that folder removes
+the ones whose process is gone.  A file that changed on disk since it was read is not
+overwritten (:class:`FileChanged`): the caller reads it again.
 """
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import os
+import signal
 import stat
+import sys
 import tempfile
 import tokenize
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterator, Optional, Set, Tuple
 
 MAX_BYTES = 10 * 1024 * 1024  # larger files are reported, not parsed
 
 
 class InputError(Exception):
     """A file we refuse or fail to read; str(self) is the one-line reason."""
+
+
+class FileChanged(Exception):
+    """The file on disk is no longer the one that was read: it was not overwritten."""
+
+
+#: (device, inode, size, mtime in ns) of the file as it was read
+Identity = Tuple[int, int, int, int]
 
 
 @dataclass
@@ -31,6 +53,7 @@ class Source:
     bom: bool
     newline: str
     mode: Optional[int] = None
+    identity: Optional[Identity] = None
 
 
 def detect_newline(text: str) -> str:
@@ -42,17 +65,42 @@ def detect_newline(text: str) -> str:
     return "\n"
 
 
+def identity_of(st: os.stat_result) -> Identity:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+_REASONS = {
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ELOOP: "symbolic link loop",
+    errno.ENOENT: "no such file or directory",
+    errno.ENOTDIR: "a component of the path is not a directory",
+    errno.ENAMETOOLONG: "file name too long",
+    errno.EIO: "input/output error",
+    errno.EISDIR: "is a directory",
+}
+
+
+def os_reason(e: OSError) -> str:
+    """A short lower-case reason for an OSError (no path, no errno number)."""
+    if e.errno in _REASONS:
+        return _REASONS[e.errno]
+    text = e.strerror or str(e) or type(e).__name__
+    return text[:1].lower() + text[1:]
+
+
 def check_regular_file(path: str) -> os.stat_result:
+    """``os.stat`` of ``path``, or InputError unless it is a regular file.  Never opens it."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
         if os.path.islink(path):
             raise InputError("broken symbolic link")
         raise InputError("no such file or directory")
-    except PermissionError:
-        raise InputError("permission denied")
-    except OSError as e:  # ELOOP and friends
-        raise InputError(e.strerror or str(e))
+    except OSError as e:
+        raise InputError(os_reason(e))
+    except ValueError:  # embedded NUL in the name
+        raise InputError("invalid file name")
     if stat.S_ISDIR(st.st_mode):
         raise InputError("is a directory")
     if not stat.S_ISREG(st.st_mode):
@@ -60,14 +108,54 @@ def check_regular_file(path: str) -> os.stat_result:
     return st
 
 
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+
+
+def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> Tuple[bytes, os.stat_result]:
+    """The bytes of a regular file and its ``fstat``; InputError with the reason otherwise.
+
+    FIFOs and devices are refused before any ``open``; the descriptor is opened
+    non-blocking and checked with ``fstat`` (the path may have been swapped for a FIFO
+    in between), so this call never blocks on a special file.
+    """
+    st = check_regular_file(path)
+    if st.st_size > max_bytes:
+        raise InputError("file too large (%d bytes; limit %d)" % (st.st_size, max_bytes))
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError as e:
+        raise InputError(os_reason(e))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError("not a regular file (FIFO, socket or device); not read")
+        chunks = []
+        left = max_bytes + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        raw = b"".join(chunks)
+        if len(raw) > max_bytes:
+            raise InputError("file too large (more than %d bytes)" % max_bytes)
+        return raw, st
+    except OSError as e:
+        raise InputError(os_reason(e))
+    finally:
+        os.close(fd)
+
+
 def decode_python(raw: bytes) -> "tuple[str, str, bool]":
     """Decode Python source bytes: returns (text, encoding, has_bom)."""
     if b"\x00" in raw:
-        raise InputError("binary file (contains NUL bytes)")
+        raise InputError("binary file (contains NUL bytes at offset %d)" % raw.index(b"\x00"))
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
     except SyntaxError as e:
-        raise InputError("bad encoding declaration: %s" % e)
+        raise InputError("bad encoding declaration: %s" % str(e).splitlines()[0])
     bom = raw.startswith(codecs.BOM_UTF8)
     if encoding == "utf-8-sig":
         encoding = "utf-8"
@@ -75,7 +163,9 @@ def decode_python(raw: bytes) -> "tuple[str, str, bool]":
     try:
         text = body.decode(encoding)
     except UnicodeDecodeError as e:
-        raise InputError("cannot decode as %s: invalid byte at offset %d" % (encoding, e.start))
+        line = body.count(b"\n", 0, e.start) + 1
+        raise InputError("cannot decode as %s: invalid byte 0x%02x at line %d (offset %d)"
+                         % (encoding, body[e.start], line, e.start + (3 if bom else 0)))
     except LookupError:
         raise InputError("unknown encoding %r" % encoding)
     return text, encoding, bom
@@ -84,27 +174,22 @@ def decode_python(raw: bytes) -> "tuple[str, str, bool]":
 def decode_text(raw: bytes) -> "tuple[str, str, bool]":
     """Decode a non-Python text file (config, notebook): UTF-8, BOM kept aside."""
     if b"\x00" in raw:
-        raise InputError("binary file (contains NUL bytes)")
+        raise InputError("binary file (contains NUL bytes at offset %d)" % raw.index(b"\x00"))
     bom = raw.startswith(codecs.BOM_UTF8)
     body = raw[3:] if bom else raw
     try:
         return body.decode("utf-8"), "utf-8", bom
     except UnicodeDecodeError as e:
-        raise InputError("cannot decode as utf-8: invalid byte at offset %d" % e.start)
+        line = body.count(b"\n", 0, e.start) + 1
+        raise InputError("cannot decode as utf-8: invalid byte 0x%02x at line %d (offset %d)"
+                         % (body[e.start], line, e.start + (3 if bom else 0)))
 
 
 def read_source(path: str, python: bool = True, max_bytes: int = MAX_BYTES) -> Source:
-    st = check_regular_file(path)
-    if st.st_size > max_bytes:
-        raise InputError("file too large (%d bytes; limit %d)" % (st.st_size, max_bytes))
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except PermissionError:
-        raise InputError("permission denied")
-    except OSError as e:
-        raise InputError(e.strerror or str(e))
-    return source_from_bytes(path, raw, python=python, mode=stat.S_IMODE(st.st_mode))
+    raw, st = read_bytes(path, max_bytes)
+    source = source_from_bytes(path, raw, python=python, mode=stat.S_IMODE(st.st_mode))
+    source.identity = identity_of(st)
+    return source
 
 
 def source_from_bytes(path: str, raw: bytes, python: bool = True, mode: Optional[int] = None) -> Source:
@@ -113,32 +198,153 @@ def source_from_bytes(path: str, raw: bytes, python: bool = True, mode: Optional
 
 
 def encode(source: Source, text: str) -> bytes:
-    data = text.encode(source.encoding)
+    try:
+        data = text.encode(source.encoding)
+    except UnicodeEncodeError as e:
+        raise InputError("the fixed code cannot be encoded as %s (%r); file left unchanged"
+                         % (source.encoding, text[e.start:e.end]))
     if source.bom:
         data = codecs.BOM_UTF8 + data
     return data
 
 
-_TEMP_PREFIX = ".cartesia-migrate-"
+# ---------------------------------------------------------------------------------------
+# atomic writes
+
+TEMP_PREFIX = ".cartesia-migrate-"
+TEMP_SUFFIX = ".tmp"
+_HELD_SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n))
+_swept: Set[str] = set()
 
 
-def write_atomic(path: str, data: bytes, mode: Optional[int] = None) -> None:
-    """Replace ``path`` with ``data`` atomically; the file is either old or new, never half."""
-    real = os.path.realpath(path)
-    folder = os.path.dirname(real) or "."
-    if mode is None:
-        mode = stat.S_IMODE(os.stat(real).st_mode)
-    fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".tmp", dir=folder)
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold back SIGINT/SIGTERM/SIGHUP (POSIX): delivered when the block ends."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None:  # pragma: no cover - Windows
+        yield
+        return
+    old = mask(signal.SIG_BLOCK, _HELD_SIGNALS)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, real)
-    except BaseException:  # KeyboardInterrupt included: never leave the temp file behind
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, old)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists, owned by someone else
+        return True
+    return True
+
+
+def sweep_stale_temp_files(folder: str) -> int:
+    """Remove our temp files left in ``folder`` by a process that no longer exists (SIGKILL)."""
+    removed = 0
+    if sys.platform == "win32":  # pragma: no cover
+        return removed
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    for name in names:
+        if not (name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)):
+            continue
+        pid_text = name[len(TEMP_PREFIX):].split("-", 1)[0]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid() or _pid_alive(int(pid_text)):
+            continue
+        full = os.path.join(folder, name)
         try:
-            os.unlink(tmp)
+            if stat.S_ISREG(os.lstat(full).st_mode):
+                os.unlink(full)
+                removed += 1
         except OSError:
             pass
-        raise
+    return removed
+
+
+def _fsync_dir(folder: str) -> None:
+    if sys.platform == "win32":  # pragma: no cover
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: str, data: bytes, mode: Optional[int] = None,
+                 expect: Optional[Identity] = None) -> None:
+    """Replace ``path`` (through a symlink: its target) with ``data`` atomically.
+
+    ``mode``: the permission bits to keep (default: the current file's).  ``expect``:
+    the identity of the file as it was read; when the file on disk is no longer that one
+    (another process rewrote or replaced it), nothing is written and FileChanged is raised.
+    """
+    real = os.path.realpath(path)
+    folder = os.path.dirname(real) or "."
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        if expect is not None:
+            raise FileChanged("the file was removed while being fixed")
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise InputError("not a regular file any more; not written")
+    if expect is not None and identity_of(st) != expect:
+        raise FileChanged("the file changed on disk while being fixed")
+    if mode is None:
+        mode = stat.S_IMODE(st.st_mode) if st is not None else 0o644
+    if folder not in _swept:
+        _swept.add(folder)
+        sweep_stale_temp_files(folder)
+    try:
+        _replace(real, folder, data, mode, st, expect)
+    except OSError as e:
+        raise InputError("cannot write: %s; file left unchanged" % os_reason(e))
+    _fsync_dir(folder)
+
+
+def _replace(real: str, folder: str, data: bytes, mode: int, st: Optional[os.stat_result],
+             expect: Optional[Identity]) -> None:
+    with signals_held():
+        fd, tmp = tempfile.mkstemp(prefix="%s%d-" % (TEMP_PREFIX, os.getpid()), suffix=TEMP_SUFFIX,
+                                   dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+                if hasattr(os, "fchmod"):
+                    os.fchmod(f.fileno(), mode)
+                if st is not None and hasattr(os, "fchown"):
+                    own = os.fstat(f.fileno())
+                    if (own.st_uid, own.st_gid) != (st.st_uid, st.st_gid):
+                        try:
+                            os.fchown(f.fileno(), st.st_uid, st.st_gid)
+                        except OSError:
+                            pass  # not allowed to give it away: the file becomes ours
+            if not hasattr(os, "fchmod"):  # pragma: no cover - Windows
+                os.chmod(tmp, mode)
+            if expect is not None:  # narrow the window: check again right before the swap
+                try:
+                    now = os.stat(real)
+                except FileNotFoundError:
+                    raise FileChanged("the file was removed while being fixed")
+                if identity_of(now) != expect:
+                    raise FileChanged("the file changed on disk while being fixed")
+            os.replace(tmp, real)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise

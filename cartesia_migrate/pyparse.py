@@ -1,0 +1,174 @@
+"""Parsing Python with libcst without ever taking the process down.
+
+libcst's native (Rust) parser overflows the C stack -- a SIGSEGV no ``except`` can
+catch -- on deeply nested input (about 3,000 nested brackets on an 8 MB stack; see
+Instagram/LibCST#619, #980, #1000), and it is super-linear on long left-recursive chains
+(``a + a + ...``, ``a.b.c...``: 2,000 terms take seconds, 4,000 take 15 s).  The rest of
+the pipeline (the rule walk, code generation) is recursive Python that stops at a few
+hundred levels anyway.  So before libcst sees a file, CPython's own parser (``ast``; a
+few percent of libcst's time) checks it:
+
+- CPython refuses it as too deep (more than 200 nested brackets, 100 indentation
+  levels, or its recursion limit): refused here too, with that reason;
+- CPython parses it: the tree's depth must stay within ``MAX_DEPTH``;
+- CPython reports a syntax error: libcst may still accept the file (syntax newer than
+  the running interpreter), so a bracket count that cannot crash decides, and if libcst
+  fails too, CPython's message (which places errors precisely and recognises Python 2)
+  is the one reported.
+
+Every failure is an :class:`~cartesia_migrate.io.InputError` with a one-line reason.
+"""
+from __future__ import annotations
+
+import ast
+import gc
+import re
+import warnings
+from typing import Optional
+
+from .io import InputError
+
+#: CPython's own limit on nested brackets (the tokenizer's MAXLEVEL)
+MAX_BRACKETS = 200
+#: deepest syntax tree handed to libcst (CPython's ``ast`` depth; libcst's is about the same)
+MAX_DEPTH = 1000
+
+_CPYTHON_TOO_DEEP = ("too many nested parentheses", "too many levels of indentation", "too complex",
+                     "too many nested", "parser stack overflow")
+
+
+def parse_module(text: str):
+    """The libcst Module of ``text``; InputError (one line, with line and column) otherwise."""
+    import libcst as cst
+
+    cpython_error = precheck(text)
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as e:
+        if cpython_error is not None:
+            raise InputError(describe_syntax_error(cpython_error, text))
+        first = str(e.message).splitlines()[0] if e.message else "invalid syntax"
+        raise InputError("syntax error at line %d, column %d: %s" % (e.raw_line, e.raw_column + 1,
+                                                                    _shorten(first)))
+    except RecursionError:
+        raise InputError("too deeply nested to parse")
+    except MemoryError:
+        raise InputError("out of memory while parsing")
+    except Exception as e:  # the native parser's own errors
+        if cpython_error is not None:
+            raise InputError(describe_syntax_error(cpython_error, text))
+        raise InputError("cannot parse: %s" % _shorten(str(e).splitlines()[0] if str(e) else type(e).__name__))
+
+
+def precheck(text: str) -> Optional[SyntaxError]:
+    """Refuse (InputError) what could crash or stall libcst; return CPython's SyntaxError, if any."""
+    enabled = gc.isenabled()
+    gc.disable()  # an AST has no cycles: the collector would only slow the parse down (3-4x)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning / DeprecationWarning for escapes
+            tree = ast.parse(text)
+    except SyntaxError as e:
+        msg = str(e.msg or "")
+        if any(m in msg for m in _CPYTHON_TOO_DEEP):
+            raise InputError("too deeply nested to parse safely (%s at line %s)" % (msg, e.lineno))
+        depth, line = bracket_depth(text)
+        if depth > MAX_BRACKETS:
+            raise InputError("too deeply nested to parse safely (%d nested brackets at line %d; limit %d)"
+                             % (depth, line, MAX_BRACKETS))
+        return e
+    except (RecursionError, MemoryError):
+        raise InputError("too deeply nested to parse safely (CPython's own parser gives up on it)")
+    except ValueError:  # NUL bytes: refused earlier by io.decode_python
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+    depth, line = tree_depth(tree)
+    del tree
+    if depth > MAX_DEPTH:
+        raise InputError("too deeply nested to parse safely (syntax tree %d levels deep at line %d; limit %d)"
+                         % (depth, line, MAX_DEPTH))
+    return None
+
+
+def tree_depth(tree: ast.AST) -> "tuple[int, int]":
+    """(depth, line of the deepest node) of an ``ast`` tree, without recursion."""
+    best, best_line = 0, 1
+    stack = [(tree, 1)]
+    iter_children = ast.iter_child_nodes
+    while stack:
+        node, d = stack.pop()
+        if d > best:
+            best, best_line = d, getattr(node, "lineno", best_line)
+        for child in iter_children(node):
+            stack.append((child, d + 1))
+    return best, best_line
+
+
+# strings (any prefix, single or triple quoted, unterminated ones to the end of the line or
+# file), comments and brackets: enough to count bracket nesting without tokenizing
+_BRACKET_SCAN = re.compile(r'''
+      \#[^\r\n]*
+    | """[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*(?:"""|\Z)
+    | \'\'\'[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*(?:\'\'\'|\Z)
+    | "[^"\\\r\n]*(?:\\.[^"\\\r\n]*)*"?
+    | '[^'\\\r\n]*(?:\\.[^'\\\r\n]*)*'?
+    | [(\[{]
+    | [)\]}]
+''', re.VERBOSE | re.DOTALL)
+
+
+def bracket_depth(text: str) -> "tuple[int, int]":
+    """(deepest bracket nesting, its line) outside strings and comments."""
+    depth = best = 0
+    best_pos = 0
+    for m in _BRACKET_SCAN.finditer(text):
+        c = m.group()
+        if c in "([{":
+            depth += 1
+            if depth > best:
+                best, best_pos = depth, m.start()
+        elif c in ")]}":
+            depth = max(0, depth - 1)
+    return best, text.count("\n", 0, best_pos) + 1
+
+
+# ---------------------------------------------------------------------------------------
+# messages
+
+_PY2_MESSAGES = ("Missing parentheses in call to 'print'", "Missing parentheses in call to 'exec'",
+                 "multiple exception types must be parenthesized",
+                 "leading zeros in decimal integer literals")
+_PY2_LINE = re.compile(r"""(?x)
+      ^\s*raise\s+[\w.]+\s*,              # raise E, "message"
+    | ^\s*print\s*>>                      # print >>f, x
+    | ^\s*exec\s+[^\s(=]                  # exec code in ns
+    | \b\d+[lL]\b                         # long literals
+    | \b[uU][rR]['"]                      # ur"..."
+""")
+
+
+def describe_syntax_error(e: SyntaxError, text: str) -> str:
+    """``syntax error at line L, column C: <CPython's message>`` (+ a Python 2 hint)."""
+    msg = str(e.msg or "invalid syntax")
+    line = e.lineno or 1
+    col = e.offset or 1
+    lines = text.splitlines()
+    src_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    out = "syntax error at line %d, column %d: %s" % (line, col, _shorten(msg))
+    if looks_like_python2(msg, src_line, col):
+        out += " (this looks like Python 2 code; cartesia-migrate reads Python 3 only)"
+    return out
+
+
+def looks_like_python2(msg: str, line: str, col: int = 0) -> bool:
+    if any(m in msg for m in _PY2_MESSAGES) or _PY2_LINE.search(line):
+        return True
+    at = line[max(col - 1, 0):max(col - 1, 0) + 2]
+    return at.startswith("`") or at == "<>"
+
+
+def _shorten(s: str, limit: int = 200) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= limit else s[: limit - 1] + "\u2026"
