@@ -72,11 +72,16 @@ def discover(paths: List[str], resolver: Resolver) -> Tuple[List[Target], List[M
             continue
         root = os.path.realpath(given if os.path.isdir(given) else os.path.dirname(given) or ".")
         if not os.path.isdir(given):
-            # explicit file: always checked (even excluded or of an unknown kind: as Python)
+            # explicit file: always checked, even when excluded.  A file of no kind we read is
+            # checked as Python when it has no extension (a script); other files (README.md,
+            # notes.txt, as pre-commit may pass them) are not ours and are skipped.
             key = os.path.realpath(given)
-            if key not in seen:
+            kind = kind_of(given)
+            if kind is None and "." not in os.path.basename(given).lstrip("."):
+                kind = "python"
+            if key not in seen and kind is not None:
                 seen.add(key)
-                targets.append(Target(given, kind_of(given) or "python", root, explicit=True))
+                targets.append(Target(given, kind, root, explicit=True))
             continue
         for path in _walk(given, resolver, missing):
             key = os.path.realpath(path)

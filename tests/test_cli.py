@@ -351,3 +351,12 @@ def test_cache_second_run_same_output(tmp_path, cli):
     assert a.out == b.out and a.code == b.code == 1
     write(tmp_path, "app.py", CLEAN)
     assert cli("check", "app.py", cwd=tmp_path).code == 0
+
+
+def test_explicit_files_of_other_kinds_are_skipped_but_scripts_checked(tmp_path, cli):
+    write(tmp_path, "README.md", "# uses sonic-english\n")
+    write(tmp_path, "notes.txt", 'MODEL = "sonic-english" cartesia\n')
+    write(tmp_path, "run-tts", "#!/usr/bin/env python3\n" + BAD_MODEL)
+    r = cli("check", "README.md", "notes.txt", "run-tts", cwd=tmp_path)
+    assert r.code == 1
+    assert r.out.splitlines() and all(line.startswith("run-tts:3:9: CM101") for line in r.out.splitlines())
