@@ -8,6 +8,7 @@ fully fixable programs, and in the ``*_manual.py`` ones only inside statements t
 carry a finding, whose message gives the new shape (``# left: CMnnn <text>`` markers).
 mypy runs once per phase over all programs, with one cache directory under tmp.
 """
+
 import ast
 import importlib.metadata
 import json
@@ -34,7 +35,11 @@ MARKER = re.compile(r"# left: (?P<code>CM\d{3}) (?P<text>.+?)\s*$")
 EXPECTED_BEFORE = [
     ("v1_batch.py", "call-arg", 'Unexpected keyword argument "voice_id" for "bytes"'),
     ("v1_batch.py", "deprecated", "bytes() is deprecated; use .generate() instead"),
-    ("v1_batch.py", "arg-type", 'Argument 1 to "write" of "BufferedWriter" has incompatible type "Iterator[bytes]"'),
+    (
+        "v1_batch.py",
+        "arg-type",
+        'Argument 1 to "write" of "BufferedWriter" has incompatible type "Iterator[bytes]"',
+    ),
     ("v2_sync.py", "call-arg", 'Unexpected keyword argument "httpx_client" for "Cartesia"'),
     ("v2_sync.py", "call-arg", 'Unexpected keyword argument "environment" for "Cartesia"'),
     ("v2_sync.py", "import-not-found", '"cartesia.tts"'),
@@ -47,7 +52,7 @@ EXPECTED_BEFORE = [
     ("v2_sync.py", "call-arg", 'Unexpected keyword argument "request_options"'),
     ("v2_sync.py", "call-arg", 'Unexpected keyword argument "mode" for "clone"'),
     ("v2_async.py", "attr-defined", '"AsyncCartesia" has no attribute "auth"'),
-    ("v2_async.py", "attr-defined", "has no attribute \"__aiter__\" (not async iterable)"),
+    ("v2_async.py", "attr-defined", 'has no attribute "__aiter__" (not async iterable)'),
     ("v3_sync.py", "deprecated", "change_voice_sse() is deprecated"),
     ("v3_sync.py", "arg-type", 'Argument "voice" to "generate" of "TTSResource" has incompatible type'),
 ]
@@ -56,10 +61,27 @@ EXPECTED_BEFORE = [
 def run_mypy(folder: Path, cache: Path):
     """{file name: [(line, code, message)]} of one mypy run over every program in ``folder``."""
     proc = subprocess.run(
-        [sys.executable, "-m", "mypy", "--enable-error-code", "deprecated", "--check-untyped-defs",
-         "--show-error-codes", "--no-error-summary", "--no-pretty", "--hide-error-context", "--no-color-output",
-         "--cache-dir", str(cache), *PROGRAMS],
-        cwd=folder, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--enable-error-code",
+            "deprecated",
+            "--check-untyped-defs",
+            "--show-error-codes",
+            "--no-error-summary",
+            "--no-pretty",
+            "--hide-error-context",
+            "--no-color-output",
+            "--cache-dir",
+            str(cache),
+            *PROGRAMS,
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode in (0, 1), proc.stdout + proc.stderr
     errors = defaultdict(list)
     for line in proc.stdout.splitlines():
@@ -78,15 +100,22 @@ def phases(tmp_path_factory):
     shutil.copytree(FIXTURES, before)
     shutil.copytree(FIXTURES, after)
     errors_before = run_mypy(before, cache)
-    fix = run_cli("fix", "--unsafe-fixes", "--offline", "--no-cache", "--output-format", "json", ".", cwd=after)
+    fix = run_cli(
+        "fix", "--unsafe-fixes", "--offline", "--no-cache", "--output-format", "json", ".", cwd=after
+    )
     assert fix.code in (0, 1), fix.err
     again = run_cli("fix", "--unsafe-fixes", "--offline", "--no-cache", "--diff", ".", cwd=after)
     errors_after = run_mypy(after, cache)
     remaining = defaultdict(list)
     for f in json.loads(fix.out):
         remaining[Path(f["filename"]).name].append(f)
-    return {"before": errors_before, "after": errors_after, "remaining": remaining, "dir": after,
-            "again": again}
+    return {
+        "before": errors_before,
+        "after": errors_after,
+        "remaining": remaining,
+        "dir": after,
+        "again": again,
+    }
 
 
 def asserted(errors):
@@ -124,14 +153,20 @@ def test_what_is_left_for_a_human_is_reported_with_the_new_shape(phases, name):
     for f in findings:
         by_line[f["location"]["row"]].append(f)
     for row, (code, text) in markers.items():
-        assert any(f["code"] == code and text in f["message"] for f in by_line[row]), \
+        assert any(f["code"] == code and text in f["message"] for f in by_line[row]), (
             "line %d: no %s finding saying %r: %s" % (row, code, text, [f["message"] for f in by_line[row]])
+        )
     unmarked = [f for f in findings if f["location"]["row"] not in markers]
     assert not unmarked, [(f["location"]["row"], f["code"], f["message"]) for f in unmarked]
     # every type error left sits in a statement that still carries a finding
     spans = _statement_spans(fixed, {f["location"]["row"] for f in findings})
     for line, code, msg in asserted(phases["after"][name]):
-        assert any(a <= line <= b for a, b in spans), "%s:%d: [%s] %s is not reported" % (name, line, code, msg)
+        assert any(a <= line <= b for a, b in spans), "%s:%d: [%s] %s is not reported" % (
+            name,
+            line,
+            code,
+            msg,
+        )
 
 
 def test_the_fix_is_complete_in_one_run(phases):

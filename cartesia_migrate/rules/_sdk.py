@@ -12,6 +12,7 @@ Edits are minimal where they can be (a renamed method or keyword replaces one
 whose shape changes (``.iter_bytes()`` appended, keywords folded into a dict) is
 rewritten whole from its own nodes, which keeps its formatting and comments.
 """
+
 from __future__ import annotations
 
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
@@ -19,16 +20,25 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from ..bindings import Scope, dotted_name
+from ..bindings import Scope
 from ..rule import EditRequest, FileContext, Replace, Rule
 
 #: TTS calls whose voice parameter is ``voice`` in 4.x (1.x: ``voice_id=``; 2.x/3.x: a dict)
-TTS_VOICE_PATHS: FrozenSet[str] = frozenset({
-    "tts.bytes", "tts.sse", "tts.generate", "tts.generate_sse",
-    "tts.websocket().send", "tts.websocket().context().send", "tts.websocket().context().push",
-    "tts.websocket().context", "tts.websocket_connect()@.context", "tts.websocket_connect()@.context().send",
-    "tts.websocket_connect()@.context().push",
-})
+TTS_VOICE_PATHS: FrozenSet[str] = frozenset(
+    {
+        "tts.bytes",
+        "tts.sse",
+        "tts.generate",
+        "tts.generate_sse",
+        "tts.websocket().send",
+        "tts.websocket().context().send",
+        "tts.websocket().context().push",
+        "tts.websocket().context",
+        "tts.websocket_connect()@.context",
+        "tts.websocket_connect()@.context().send",
+        "tts.websocket_connect()@.context().push",
+    }
+)
 
 #: TTS calls that take ``language=`` (and ``locale=`` in 4.x)
 TTS_LANGUAGE_PATHS: FrozenSet[str] = TTS_VOICE_PATHS
@@ -39,8 +49,9 @@ class Site:
 
     __slots__ = ("call", "scope", "stack", "statement", "kind", "path")
 
-    def __init__(self, call: cst.Call, scope: Scope, stack: Sequence[cst.CSTNode],
-                 statement: Optional[cst.CSTNode]) -> None:
+    def __init__(
+        self, call: cst.Call, scope: Scope, stack: Sequence[cst.CSTNode], statement: Optional[cst.CSTNode]
+    ) -> None:
         self.call = call
         self.scope = scope
         self.stack = tuple(stack)  # ancestors, nearest last (the call excluded)
@@ -153,11 +164,23 @@ class SdkRule(Rule):
             return module.code_for_node(node)
         return code_at(module, node, where)
 
-    def report_site(self, site: Site, message: str, edits: Sequence[EditRequest] = (),
-                    applicability: Optional[str] = None, fix_message: Optional[str] = None,
-                    node: Optional[cst.CSTNode] = None) -> None:
-        self.report(node or site.call, message, edits=list(_dedupe(edits)), applicability=applicability,
-                    fix_message=fix_message, statement=site.statement)
+    def report_site(
+        self,
+        site: Site,
+        message: str,
+        edits: Sequence[EditRequest] = (),
+        applicability: Optional[str] = None,
+        fix_message: Optional[str] = None,
+        node: Optional[cst.CSTNode] = None,
+    ) -> None:
+        self.report(
+            node or site.call,
+            message,
+            edits=list(_dedupe(edits)),
+            applicability=applicability,
+            fix_message=fix_message,
+            statement=site.statement,
+        )
 
     def rename_method(self, site: Site, new: str) -> List[EditRequest]:
         func = site.call.func
@@ -179,8 +202,13 @@ def _dedupe(edits: Iterable[EditRequest]) -> List[EditRequest]:
     out: List[EditRequest] = []
     seen = set()
     for e in edits:
-        key = (type(e).__name__, id(getattr(e, "node", None)), getattr(e, "text", None) if
-               isinstance(getattr(e, "text", None), str) else id(getattr(e, "text", None)))
+        key = (
+            type(e).__name__,
+            id(getattr(e, "node", None)),
+            getattr(e, "text", None)
+            if isinstance(getattr(e, "text", None), str)
+            else id(getattr(e, "text", None)),
+        )
         if key not in seen:
             seen.add(key)
             out.append(e)
@@ -243,8 +271,13 @@ def rename_kwarg(arg: cst.Arg, new: str) -> List[EditRequest]:
     return [Replace(arg.keyword, new)]
 
 
-def call_with(call: cst.Call, func: Optional[cst.BaseExpression] = None, drop: Sequence[cst.Arg] = (),
-              replace: Optional[Dict[int, cst.Arg]] = None, append: Sequence[cst.Arg] = ()) -> cst.Call:
+def call_with(
+    call: cst.Call,
+    func: Optional[cst.BaseExpression] = None,
+    drop: Sequence[cst.Arg] = (),
+    replace: Optional[Dict[int, cst.Arg]] = None,
+    append: Sequence[cst.Arg] = (),
+) -> cst.Call:
     """A copy of ``call`` with another callee, some arguments dropped / replaced / appended.
 
     Commas follow the original layout: the new last argument takes the original last
@@ -277,9 +310,13 @@ def _separator(call: cst.Call) -> cst.Comma:
 
 
 def kw_arg(name: str, value: cst.BaseExpression) -> cst.Arg:
-    return cst.Arg(value=value, keyword=cst.Name(name),
-                   equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                         whitespace_after=cst.SimpleWhitespace("")))
+    return cst.Arg(
+        value=value,
+        keyword=cst.Name(name),
+        equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+        ),
+    )
 
 
 # ---- contexts ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ What ``bytes`` returned decides the new shape:
 ``duration=`` has no 4.x equivalent (4.x ``bytes`` ignored it): dropped, which makes
 the fix unsafe.
 """
+
 from __future__ import annotations
 
 import libcst as cst
@@ -33,8 +34,11 @@ class TtsBytes(SdkRule):
         call = site.call
         receiver = self.code(site.receiver)  # type: ignore[arg-type]
         duration = site.arg("duration")
-        new_call = call_with(call, func=cst.parse_expression(receiver + ".generate"),
-                             drop=[duration] if duration is not None else [])
+        new_call = call_with(
+            call,
+            func=cst.parse_expression(receiver + ".generate"),
+            drop=[duration] if duration is not None else [],
+        )
         new = self.code(new_call, site.stack)
         legacy_1x = any(site.arg(k) is not None for k in LEGACY_1X_KEYWORDS)
         target: cst.CSTNode = call
@@ -56,14 +60,22 @@ class TtsBytes(SdkRule):
                 # 2.x: ``async for chunk in client.tts.bytes(...)`` (an async generator)
                 text, what = "(await %s).iter_bytes()" % new, "the audio chunks"
         shape = "%s.generate(...)" % receiver
-        msg = ("`%s.bytes()` is deprecated since 3.x (4.x: \"bytes() is deprecated; use .generate() instead\"): "
-               "use `%s`, which returns a response: `.iter_bytes()` for the chunks, `.read()` for all the audio, "
-               "`.write_to_file(path)`" % (receiver, shape))
+        msg = (
+            '`%s.bytes()` is deprecated since 3.x (4.x: "bytes() is deprecated; use .generate() instead"): '
+            "use `%s`, which returns a response: `.iter_bytes()` for the chunks, `.read()` for all the audio, "
+            "`.write_to_file(path)`" % (receiver, shape)
+        )
         if duration is not None:
             msg += "; `duration=` has no 4.x equivalent and is dropped"
         if text is None:
-            self.report_site(site, msg + " (not fixed: await the call in an async function)")
+            why = "a synchronous client's call is awaited" if site.kind == "sync" else \
+                "await the call in an async function"
+            self.report_site(site, msg + " (not fixed: %s)" % why)
             return
-        self.report_site(site, msg, edits=[Replace(target, text)],
-                         applicability=catalog.UNSAFE if duration is not None else catalog.SAFE,
-                         fix_message="Use %s.generate(...), reading %s" % (receiver, what))
+        self.report_site(
+            site,
+            msg,
+            edits=[Replace(target, text)],
+            applicability=catalog.UNSAFE if duration is not None else catalog.SAFE,
+            fix_message="Use %s.generate(...), reading %s" % (receiver, what),
+        )

@@ -7,6 +7,7 @@ chunk) replaces ``base64.b64decode(event.data)`` -- the unsafe part (None instea
 (the default) is dropped; ``stream=False`` and dict access are reported for a human.
 2.x's ``AsyncCartesia.tts.sse`` was an async generator; 4.x's must be awaited.
 """
+
 from __future__ import annotations
 
 from typing import List, Optional, Tuple
@@ -36,11 +37,16 @@ class TtsSse(SdkRule):
         if len(node.args) == 1 and dotted_name(node.func) in B64DECODE:
             arg = node.args[0].value
             if isinstance(arg, cst.Attribute) and arg.attr.value == "data" and not node.args[0].keyword:
-                self.decodes.append((node, arg.value, self.ctx.bindings.scope, self.ctx.enclosing_statement()))
+                self.decodes.append(
+                    (node, arg.value, self.ctx.bindings.scope, self.ctx.enclosing_statement())
+                )
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
-        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index) and \
-                string_value(node.slice[0].slice.value) == "audio":
+        if (
+            len(node.slice) == 1
+            and isinstance(node.slice[0].slice, cst.Index)
+            and string_value(node.slice[0].slice.value) == "audio"
+        ):
             self.subscripts.append((node, self.ctx.bindings.scope, self.ctx.enclosing_statement()))
 
     def check(self, site: Site) -> None:
@@ -49,12 +55,16 @@ class TtsSse(SdkRule):
         call = site.call
         receiver = self.code(site.receiver)  # type: ignore[arg-type]
         stream = site.arg("stream")
-        msg = ("`%s.sse()` is the pre-3.x name of `%s.generate_sse()`, whose chunk events decode the audio "
-               "for you: `if event.type == \"chunk\": audio = event.audio`" % (receiver, receiver))
+        msg = (
+            "`%s.sse()` is the pre-3.x name of `%s.generate_sse()`, whose chunk events decode the audio "
+            'for you: `if event.type == "chunk": audio = event.audio`' % (receiver, receiver)
+        )
         if stream is not None and not is_true(stream.value):
-            self.report_site(site, msg + "; not fixed: 1.x `stream=False` returned one `{\"audio\": bytes}` "
-                             "dict, 4.x has no such mode: use `%s.generate(...).read()` for the whole audio"
-                             % receiver)
+            self.report_site(
+                site,
+                msg + '; not fixed: 1.x `stream=False` returned one `{"audio": bytes}` '
+                "dict, 4.x has no such mode: use `%s.generate(...).read()` for the whole audio" % receiver,
+            )
             return
         drop = [stream] if stream is not None else []
         fix_message = "Use %s.generate_sse(...)" % receiver
@@ -63,8 +73,9 @@ class TtsSse(SdkRule):
             if not site.in_async_function:
                 self.report_site(site, msg + "; not fixed: 4.x's async `generate_sse()` must be awaited")
                 return
-            new = self.code(call_with(call, func=cst.parse_expression(receiver + ".generate_sse"), drop=drop),
-                           site.stack)
+            new = self.code(
+                call_with(call, func=cst.parse_expression(receiver + ".generate_sse"), drop=drop), site.stack
+            )
             text = "await " + new
             if needs_parens_for_await(site.parent, call):
                 text = "(%s)" % text
@@ -80,15 +91,22 @@ class TtsSse(SdkRule):
             if r is None or r[1] not in EVENT_PATHS:
                 continue
             ev = self.code(event)
-            self.report(call, "The SSE events of 4.x decode the audio: `%s.audio` (bytes; None for an empty chunk) "
-                        "replaces `base64.b64decode(%s.data)`" % (ev, ev),
-                        edits=[Replace(call, ev + ".audio")], statement=stmt,
-                        fix_message="Use %s.audio" % ev)
+            self.report(
+                call,
+                "The SSE events of 4.x decode the audio: `%s.audio` (bytes; None for an empty chunk) "
+                "replaces `base64.b64decode(%s.data)`" % (ev, ev),
+                edits=[Replace(call, ev + ".audio")],
+                statement=stmt,
+                fix_message="Use %s.audio" % ev,
+            )
         for sub, scope, stmt in self.subscripts:
             r = b.resolve(sub.value, scope)
             if r is None or r[1] not in EVENT_PATHS:
                 continue
             ev = self.code(sub.value)
-            self.report(sub, "1.x streamed `{\"audio\": bytes}` dicts; 4.x streams typed events: "
-                        "`if %s.type == \"chunk\": audio = %s.audio` (None for an empty chunk)" % (ev, ev),
-                        statement=stmt)
+            self.report(
+                sub,
+                '1.x streamed `{"audio": bytes}` dicts; 4.x streams typed events: '
+                '`if %s.type == "chunk": audio = %s.audio` (None for an empty chunk)' % (ev, ev),
+                statement=stmt,
+            )

@@ -6,18 +6,23 @@ it): ``send(..., stream=True)`` returns either an iterator or one object, 1.x
 4.x session is a context manager with per-context ``push`` / ``receive``; moving to it
 restructures the code, so the finding spells out the new shape instead of fixing it.
 """
+
 from __future__ import annotations
 
 from ._sdk import SdkRule, Site
 
-SYNC_SHAPE = ("with {r}.websocket_connect() as ws: "
-              "ctx = ws.context(model_id=..., voice=VOICE_ID, output_format={{...}}); "
-              "ctx.push(transcript); ctx.no_more_inputs(); "
-              "for event in ctx.receive(): if event.type == \"chunk\": play(event.audio)")
-ASYNC_SHAPE = ("async with {r}.websocket_connect() as ws: "
-               "ctx = ws.context(model_id=..., voice=VOICE_ID, output_format={{...}}); "
-               "await ctx.push(transcript); await ctx.no_more_inputs(); "
-               "async for event in ctx.receive(): if event.type == \"chunk\": play(event.audio)")
+SYNC_SHAPE = (
+    "with {r}.websocket_connect() as ws: "
+    "ctx = ws.context(model_id=..., voice=VOICE_ID, output_format={{...}}); "
+    "ctx.push(transcript); ctx.no_more_inputs(); "
+    'for event in ctx.receive(): if event.type == "chunk": play(event.audio)'
+)
+ASYNC_SHAPE = (
+    "async with {r}.websocket_connect() as ws: "
+    "ctx = ws.context(model_id=..., voice=VOICE_ID, output_format={{...}}); "
+    "await ctx.push(transcript); await ctx.no_more_inputs(); "
+    'async for event in ctx.receive(): if event.type == "chunk": play(event.audio)'
+)
 
 
 class TtsWebsocket(SdkRule):
@@ -38,4 +43,5 @@ class TtsWebsocket(SdkRule):
         self.report_site(
             site,
             "`%s.websocket()` is the 2.x-compatible WebSocket wrapper (deprecated in 3.x; `stream=`, `voice_id=` "
-            "and `continue_=` are legacy): use `%s`%s" % (r, shape, extra))
+            "and `continue_=` are legacy): use `%s`%s" % (r, shape, extra),
+        )

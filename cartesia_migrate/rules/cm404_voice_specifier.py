@@ -8,6 +8,7 @@ argument, else by ``{"id": X}`` (which keeps it a dict).  Embeddings
 (``voice_embedding=``, ``{"mode": "embedding", ...}``) were discontinued on 2026-06-01:
 reported, never fixed.  Dicts with ``"__experimental_controls"`` are CM411's.
 """
+
 from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
@@ -18,9 +19,11 @@ from ..bindings import Scope
 from ..rule import Replace
 from ._sdk import TTS_VOICE_PATHS, SdkRule, Site, rename_kwarg, voice_dict
 
-EMBEDDING_MSG = ("Voice embeddings were discontinued on 2026-06-01 (4.x: \"Embeddings are not accepted in this "
-                 "API version\"): clone the voice once with `client.voices.clone(clip=open(path, \"rb\"), "
-                 "name=..., language=...)` and pass its ID: `voice=\"<voice id>\"`")
+EMBEDDING_MSG = (
+    'Voice embeddings were discontinued on 2026-06-01 (4.x: "Embeddings are not accepted in this '
+    'API version"): clone the voice once with `client.voices.clone(clip=open(path, "rb"), '
+    'name=..., language=...)` and pass its ID: `voice="<voice id>"`'
+)
 
 
 class VoiceSpecifier(SdkRule):
@@ -38,7 +41,8 @@ class VoiceSpecifier(SdkRule):
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) and voice_dict(node.value):
             self.dict_vars.setdefault(node.targets[0].target.value, []).append(
-                (node.value, self.ctx.bindings.scope, self.ctx.enclosing_statement(), True))
+                (node.value, self.ctx.bindings.scope, self.ctx.enclosing_statement(), True)
+            )
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         # VOICE: TtsRequestIdSpecifierParams = {...} (CM412 moves the type to VoiceSpecifierParam)
@@ -46,8 +50,13 @@ class VoiceSpecifier(SdkRule):
             # a str fits the annotation only if it names a voice specifier type, not Dict[...]
             ann = self.code(node.annotation.annotation)
             self.dict_vars.setdefault(node.target.value, []).append(
-                (node.value, self.ctx.bindings.scope, self.ctx.enclosing_statement(),
-                 "VoiceSpecifier" in ann or "IdSpecifier" in ann))
+                (
+                    node.value,
+                    self.ctx.bindings.scope,
+                    self.ctx.enclosing_statement(),
+                    "VoiceSpecifier" in ann or "IdSpecifier" in ann,
+                )
+            )
 
     def visit_Name(self, node: cst.Name) -> None:
         parent = self.ctx.parent()
@@ -67,9 +76,13 @@ class VoiceSpecifier(SdkRule):
             self.report_site(site, EMBEDDING_MSG, node=embedding)
         if voice_id is not None:
             if voice is None:
-                self.report_site(site, "`voice_id=` is the 1.x keyword: 4.x takes `voice=` with the ID",
-                                 edits=rename_kwarg(voice_id, "voice"), node=voice_id,
-                                 fix_message="Rename voice_id= to voice=")
+                self.report_site(
+                    site,
+                    "`voice_id=` is the 1.x keyword: 4.x takes `voice=` with the ID",
+                    edits=rename_kwarg(voice_id, "voice"),
+                    node=voice_id,
+                    fix_message="Rename voice_id= to voice=",
+                )
             return
         if voice is None:
             return
@@ -79,8 +92,14 @@ class VoiceSpecifier(SdkRule):
             return
         self._check_dict(site, value, value, replace_with_id=True)
 
-    def _check_dict(self, site: Optional[Site], value: cst.BaseExpression, node: cst.CSTNode,
-                    replace_with_id: bool, statement: Optional[cst.CSTNode] = None) -> None:
+    def _check_dict(
+        self,
+        site: Optional[Site],
+        value: cst.BaseExpression,
+        node: cst.CSTNode,
+        replace_with_id: bool,
+        statement: Optional[cst.CSTNode] = None,
+    ) -> None:
         vd = voice_dict(value)
         if vd is None:
             return
@@ -93,31 +112,43 @@ class VoiceSpecifier(SdkRule):
         if any("experimental" in k for k in extra):
             return  # CM411 reports the controls; dropping them here would change the voice
         id_code = self.code(items["id"])
-        msg = "`{\"mode\": \"id\", \"id\": ...}` is the 2.x/3.x voice shape: 4.x takes `voice=%s`" % id_code
+        msg = '`{"mode": "id", "id": ...}` is the 2.x/3.x voice shape: 4.x takes `voice=%s`' % id_code
         if extra:
-            self.report(node, msg + " (not fixed: the dict has other keys: %s)" % ", ".join(extra), statement=stmt)
+            self.report(
+                node, msg + " (not fixed: the dict has other keys: %s)" % ", ".join(extra), statement=stmt
+            )
             return
         if replace_with_id:
-            self.report(node, msg, edits=[Replace(value, id_code)], statement=stmt,
-                        fix_message="Pass the voice ID: voice=%s" % id_code)
+            self.report(
+                node,
+                msg,
+                edits=[Replace(value, id_code)],
+                statement=stmt,
+                fix_message="Pass the voice ID: voice=%s" % id_code,
+            )
         else:
-            self.report(node, msg + " (or `{\"id\": %s}`)" % id_code,
-                        edits=[Replace(value, "{\"id\": %s}" % id_code)], statement=stmt,
-                        fix_message="Use {\"id\": %s}" % id_code)
+            self.report(
+                node,
+                msg + ' (or `{"id": %s}`)' % id_code,
+                edits=[Replace(value, '{"id": %s}' % id_code)],
+                statement=stmt,
+                fix_message='Use {"id": %s}' % id_code,
+            )
 
     def finish(self) -> None:
         for name, sites in self.voice_arg_uses.items():
             assigns = self.dict_vars.get(name)
             if not assigns:
                 continue
-            b = self.ctx.bindings
             uses = self.name_uses.get(name, 0) - len(assigns)
             only_voice_args = len(assigns) == 1 and uses == len(sites)
             for value, scope, stmt, str_fits in assigns:
                 # the variable must be the one the calls see: same scope chain
                 if not any(self._same_binding(name, scope, s.scope) for s in sites):
                     continue
-                self._check_dict(None, value, value, replace_with_id=only_voice_args and str_fits, statement=stmt)
+                self._check_dict(
+                    None, value, value, replace_with_id=only_voice_args and str_fits, statement=stmt
+                )
 
     def _same_binding(self, name: str, assign_scope: Scope, use_scope: Scope) -> bool:
         for s in use_scope.name_chain(name):

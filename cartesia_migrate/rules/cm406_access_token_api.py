@@ -3,6 +3,7 @@
 Same keywords (``grants=``, ``expires_in=``); the response still has ``.token``
 (``TokenResponse`` -> ``AccessTokenCreateResponse``).
 """
+
 from __future__ import annotations
 
 import libcst as cst
@@ -27,6 +28,10 @@ class AccessTokenApi(SdkRule):
         else:  # auth = client.auth; auth.access_token(...): the client expression is elsewhere
             client, edits = "client", []
         new = "%s.access_token.create" % client
-        self.report_site(site, "`%s.auth.access_token()` is the 2.x API: 3.x+ mints tokens with `%s(grants=..., "
-                         "expires_in=...)`" % (client, new), edits=edits,
-                         fix_message="Use %s(...)" % new)
+        self.report_site(
+            site,
+            "`%s.auth.access_token()` is the 2.x API: 3.x+ mints tokens with `%s(grants=..., "
+            "expires_in=...)`" % (client, new),
+            edits=edits,
+            fix_message="Use %s(...)" % new,
+        )

@@ -2,6 +2,7 @@
 
 Both return ``ok`` and ``version`` (``ApiInfo`` -> ``GetStatusResponse``).
 """
+
 from __future__ import annotations
 
 import libcst as cst
@@ -26,5 +27,9 @@ class ApiStatus(SdkRule):
         else:  # status = client.api_status; status.get(): the client expression is elsewhere
             client, edits = "client", []
         new = "%s.get_status" % client
-        self.report_site(site, "`%s.api_status.get()` is the 2.x API: 3.x+ has `%s()` (same `ok` and `version`)"
-                         % (client, new), edits=edits, fix_message="Use %s()" % new)
+        self.report_site(
+            site,
+            "`%s.api_status.get()` is the 2.x API: 3.x+ has `%s()` (same `ok` and `version`)" % (client, new),
+            edits=edits,
+            fix_message="Use %s()" % new,
+        )

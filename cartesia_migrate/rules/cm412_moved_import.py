@@ -10,45 +10,126 @@ rename is not certain: strings, comments, other bindings).  Imported names witho
 successor are reported with what to use; unused ones are removed.  ``ApiError`` is
 CM302's.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
 from ..bindings import dotted_name
 from ..rule import EditRequest, Replace, Rule
-from ._imports import (block_indent, ensure_from_import, format_from_import, imported_from,
-                       without_names)
+from ._imports import block_indent, ensure_from_import, format_from_import, imported_from, without_names
 
 #: names importable from ``cartesia`` in 4.2.0 (``__all__`` plus the submodules it imports)
-TOP_LEVEL_4X = frozenset({
-    "APIConnectionError", "APIError", "APIResponse", "APIResponseValidationError", "APIStatusError",
-    "APITimeoutError", "AsyncAPIResponse", "AsyncCartesia", "AsyncClient", "AsyncStream", "AuthenticationError",
-    "BadRequestError", "BaseModel", "Cartesia", "CartesiaError", "Client", "ConflictError",
-    "DEFAULT_CONNECTION_LIMITS", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "DefaultAioHttpClient",
-    "DefaultAsyncHttpxClient", "DefaultHttpxClient", "InternalServerError", "NOT_GIVEN", "NoneType",
-    "NotFoundError", "NotGiven", "Omit", "PermissionDeniedError", "ProxiesTypes", "RateLimitError",
-    "ReconnectingEvent", "ReconnectingOverrides", "RequestOptions", "Stream", "Timeout", "Transport",
-    "UnprocessableEntityError", "WebSocketConnectionClosedError", "WebSocketQueueFullError", "file_from_path",
-    "not_given", "omit", "types", "resources", "lib", "pagination",
-})
+TOP_LEVEL_4X = frozenset(
+    {
+        "APIConnectionError",
+        "APIError",
+        "APIResponse",
+        "APIResponseValidationError",
+        "APIStatusError",
+        "APITimeoutError",
+        "AsyncAPIResponse",
+        "AsyncCartesia",
+        "AsyncClient",
+        "AsyncStream",
+        "AuthenticationError",
+        "BadRequestError",
+        "BaseModel",
+        "Cartesia",
+        "CartesiaError",
+        "Client",
+        "ConflictError",
+        "DEFAULT_CONNECTION_LIMITS",
+        "DEFAULT_MAX_RETRIES",
+        "DEFAULT_TIMEOUT",
+        "DefaultAioHttpClient",
+        "DefaultAsyncHttpxClient",
+        "DefaultHttpxClient",
+        "InternalServerError",
+        "NOT_GIVEN",
+        "NoneType",
+        "NotFoundError",
+        "NotGiven",
+        "Omit",
+        "PermissionDeniedError",
+        "ProxiesTypes",
+        "RateLimitError",
+        "ReconnectingEvent",
+        "ReconnectingOverrides",
+        "RequestOptions",
+        "Stream",
+        "Timeout",
+        "Transport",
+        "UnprocessableEntityError",
+        "WebSocketConnectionClosedError",
+        "WebSocketQueueFullError",
+        "file_from_path",
+        "not_given",
+        "omit",
+        "types",
+        "resources",
+        "lib",
+        "pagination",
+    }
+)
 
 #: first component after ``cartesia.`` of modules that 4.x does not have
-GONE_PACKAGES = frozenset({
-    "api_status", "async_client", "async_tts", "auth", "base_client", "client", "core", "datasets", "embedding",
-    "environment", "infill", "resource", "stt", "tts", "utils", "version", "voice_changer", "voices",
-    "_async_sse", "_async_websocket", "_logger", "_sse", "_websocket",
-})
+GONE_PACKAGES = frozenset(
+    {
+        "api_status",
+        "async_client",
+        "async_tts",
+        "auth",
+        "base_client",
+        "client",
+        "core",
+        "datasets",
+        "embedding",
+        "environment",
+        "infill",
+        "resource",
+        "stt",
+        "tts",
+        "utils",
+        "version",
+        "voice_changer",
+        "voices",
+        "_async_sse",
+        "_async_websocket",
+        "_logger",
+        "_sse",
+        "_websocket",
+    }
+)
 
 #: 1.x names of private modules 4.x still has under the same module name
 LEGACY_PRIVATE = {
-    "cartesia._types": frozenset({"OutputFormat", "OutputFormatMapping", "DeprecatedOutputFormatMapping",
-                                  "VoiceControls", "VoiceMetadata", "EventType"}),
-    "cartesia._constants": frozenset({"DEFAULT_MODEL_ID", "MULTILINGUAL_MODEL_ID", "DEFAULT_BASE_URL",
-                                      "DEFAULT_CARTESIA_VERSION", "DEFAULT_OUTPUT_FORMAT", "DEFAULT_NUM_CONNECTIONS",
-                                      "DEFAULT_VOICE_EMBEDDING", "BACKOFF_FACTOR", "MAX_RETRIES"}),
+    "cartesia._types": frozenset(
+        {
+            "OutputFormat",
+            "OutputFormatMapping",
+            "DeprecatedOutputFormatMapping",
+            "VoiceControls",
+            "VoiceMetadata",
+            "EventType",
+        }
+    ),
+    "cartesia._constants": frozenset(
+        {
+            "DEFAULT_MODEL_ID",
+            "MULTILINGUAL_MODEL_ID",
+            "DEFAULT_BASE_URL",
+            "DEFAULT_CARTESIA_VERSION",
+            "DEFAULT_OUTPUT_FORMAT",
+            "DEFAULT_NUM_CONNECTIONS",
+            "DEFAULT_VOICE_EMBEDDING",
+            "BACKOFF_FACTOR",
+            "MAX_RETRIES",
+        }
+    ),
 }
 
 #: 2.x / 1.x name -> (4.x module, 4.x name): the same shape under a new home
@@ -95,12 +176,12 @@ ADVICE = {
     "CartesiaTTS": "the 0.x client: use `from cartesia import Cartesia` and `client.tts.generate(...)`",
     "AsyncCartesiaTTS": "the 0.x client: use `from cartesia import AsyncCartesia`",
     "RequestOptions": "pass `timeout=`, `extra_headers=`, `extra_query=`, `extra_body=` per call "
-                      "(`cartesia.RequestOptions` has another shape)",
+    "(`cartesia.RequestOptions` has another shape)",
     "DEFAULT_MODEL_ID": "name the model explicitly (`sonic-english` was discontinued on 2026-06-01)",
     "MULTILINGUAL_MODEL_ID": "name the model explicitly (`sonic-multilingual` was discontinued on 2026-06-01)",
     "OutputFormat": "use `cartesia.types.RawOutputFormatParam` / `WAVOutputFormatParam` / `MP3OutputFormatParam`",
-    "get_output_format": "pass an output_format dict: `{\"container\": \"raw\", \"encoding\": \"pcm_f32le\", "
-                         "\"sample_rate\": 44100}`",
+    "get_output_format": 'pass an output_format dict: `{"container": "raw", "encoding": "pcm_f32le", '
+    '"sample_rate": 44100}`',
     "__version__": "use `cartesia.__version__`",
 }
 SKIP = frozenset({"ApiError"})  # CM302
@@ -109,7 +190,7 @@ _WORD = "\\b%s\\b"
 
 
 def classify(mod: str, name: str) -> Optional[str]:
-    """"moved" / "gone" / None (valid, or not ours) for ``from mod import name``."""
+    """ "moved" / "gone" / None (valid, or not ours) for ``from mod import name``."""
     if name in SKIP or name == "*":
         return None
     if mod == "cartesia":
@@ -146,13 +227,21 @@ class MovedImport(Rule):
         for alias in node.names:
             mod = dotted_name(alias.name) or ""
             if module_gone(mod):
-                self.report(alias, "Module `%s` does not exist in 3.x+ (%s): import from `cartesia` / "
-                            "`cartesia.types`" % (mod, _era(mod)))
+                self.report(
+                    alias,
+                    "Module `%s` does not exist in 3.x+ (%s): import from `cartesia` / "
+                    "`cartesia.types`" % (mod, _era(mod)),
+                )
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+        if node.relative or node.module is None:
             return
         mod = dotted_name(node.module) or ""
+        if isinstance(node.names, cst.ImportStar):
+            if module_gone(mod):
+                self.report(node, "Module `%s` does not exist in 3.x+ (%s): import the names you use from "
+                            "`cartesia` / `cartesia.types`" % (mod, _era(mod)))
+            return
         if mod == "cartesia" or mod.startswith("cartesia."):
             self.imports.append((node, tuple(self.ctx.stack[:-1]), self.ctx.enclosing_statement()))
 
@@ -192,7 +281,9 @@ class MovedImport(Rule):
         gone: List[Tuple[cst.ImportAlias, str, Optional[str]]] = []
         for a in aliases:
             name = a.name.value  # type: ignore[union-attr]
-            asname = a.asname.name.value if a.asname is not None and isinstance(a.asname.name, cst.Name) else None
+            asname = (
+                a.asname.name.value if a.asname is not None and isinstance(a.asname.name, cst.Name) else None
+            )
             c = classify(mod, name)
             if c == "moved":
                 moved.append((a, name, asname))
@@ -202,7 +293,9 @@ class MovedImport(Rule):
             return
         module = self.ctx.module
         module_level = len(stack) <= 2  # Module > SimpleStatementLine > ImportFrom
-        unused = [(a, n, asn) for a, n, asn in gone if not self.refs.get(asn or n) and self._count(asn or n) == 1]
+        unused = [
+            (a, n, asn) for a, n, asn in gone if not self.refs.get(asn or n) and self._count(asn or n) == 1
+        ]
         drop = [(n, asn) for _a, n, asn in moved] + [(n, asn) for _a, n, asn in unused]
         edits: List[EditRequest] = []
         new_lines: List[str] = []
@@ -238,24 +331,38 @@ class MovedImport(Rule):
                 text = "pass"  # the only statement of its line / block
                 line = stack[-1] if stack else None
                 block = stack[-2] if len(stack) >= 2 else None
-                if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 and \
-                        not (isinstance(block, cst.IndentedBlock) and len(block.body) == 1):
+                if (
+                    isinstance(line, cst.SimpleStatementLine)
+                    and len(line.body) == 1
+                    and not (isinstance(block, cst.IndentedBlock) and len(block.body) == 1)
+                ):
                     target, text = line, ""
             edits.insert(0, Replace(target, text))
             if isinstance(target, cst.SimpleStatementLine):  # the whole line goes, with its newline
                 edits.insert(1, Replace(target.trailing_whitespace, ""))
         for a, name, asname in moved:
             new_mod, new_name = MOVED[name]
-            self.report(a, "`%s` is not in `%s` in 3.x+ (%s): import `%s` from `%s`"
-                        % (name, mod, _era(mod), new_name, new_mod),
-                        edits=edits, statement=stmt,
-                        fix_message="Import %s" % "; ".join(moves_text) if moves_text else None)
+            self.report(
+                a,
+                "`%s` is not in `%s` in 3.x+ (%s): import `%s` from `%s`"
+                % (name, mod, _era(mod), new_name, new_mod),
+                edits=edits,
+                statement=stmt,
+                fix_message="Import %s" % "; ".join(moves_text) if moves_text else None,
+            )
         for a, name, asname in gone:
-            advice = ADVICE.get(name, "it has no 1:1 successor: see `cartesia.types` and the SDK's MIGRATING.md")
+            advice = ADVICE.get(
+                name, "it has no 1:1 successor: see `cartesia.types` and the SDK's MIGRATING.md"
+            )
             msg = "`%s` does not exist in `%s` in 3.x+ (%s): %s" % (name, mod, _era(mod), advice)
             if (a, name, asname) in unused:
-                self.report(a, msg + " (unused: removed)", edits=edits, statement=stmt,
-                            fix_message="Remove the unused import of %s" % name)
+                self.report(
+                    a,
+                    msg + " (unused: removed)",
+                    edits=edits,
+                    statement=stmt,
+                    fix_message="Remove the unused import of %s" % name,
+                )
             else:
                 self.report(a, msg, statement=stmt)
 
@@ -272,12 +379,20 @@ class MovedImport(Rule):
             new_mod, new_name = MOVED[name]
             local = self.ctx.bindings.names.get(head.value)  # type: ignore[union-attr]
             if local == "cartesia":
-                new = head.value + new_mod[len("cartesia"):] + "." + new_name  # type: ignore[union-attr]
-                self.report(node, "`%s` is not in 3.x+ (%s): use `%s.%s`" % (q, _era(mod), new_mod, new_name),
-                            edits=[Replace(node, new)], statement=stmt, fix_message="Use %s" % new)
+                new = head.value + new_mod[len("cartesia") :] + "." + new_name  # type: ignore[union-attr]
+                self.report(
+                    node,
+                    "`%s` is not in 3.x+ (%s): use `%s.%s`" % (q, _era(mod), new_mod, new_name),
+                    edits=[Replace(node, new)],
+                    statement=stmt,
+                    fix_message="Use %s" % new,
+                )
                 return
-            self.report(node, "`%s` is not in 3.x+ (%s): use `%s.%s`" % (q, _era(mod), new_mod, new_name),
-                        statement=stmt)
+            self.report(
+                node,
+                "`%s` is not in 3.x+ (%s): use `%s.%s`" % (q, _era(mod), new_mod, new_name),
+                statement=stmt,
+            )
             return
         advice = ADVICE.get(name, "it has no 1:1 successor: see `cartesia.types` and the SDK's MIGRATING.md")
         self.report(node, "`%s` does not exist in 3.x+ (%s): %s" % (q, _era(mod), advice), statement=stmt)
@@ -292,8 +407,19 @@ def _head(node: cst.CSTNode) -> cst.CSTNode:
 def _era(mod: str) -> str:
     parts = mod.split(".")
     first = parts[1] if len(parts) > 1 else ""
-    if first in ("async_client", "async_tts", "resource", "utils", "_sse", "_async_sse", "_websocket",
-                 "_async_websocket", "_logger", "_types", "_constants"):
+    if first in (
+        "async_client",
+        "async_tts",
+        "resource",
+        "utils",
+        "_sse",
+        "_async_sse",
+        "_websocket",
+        "_async_websocket",
+        "_logger",
+        "_types",
+        "_constants",
+    ):
         return "a 1.x module"
     if mod == "cartesia":
         return "a 2.x top-level export"

@@ -4,6 +4,7 @@
 the author's choice: ``locale=`` (e.g. ``"en-GB"``) pins the accent, ``language=`` only
 the language.
 """
+
 from __future__ import annotations
 
 from ._sdk import TTS_LANGUAGE_PATHS, SdkRule, Site
@@ -20,6 +21,10 @@ class LanguageLocale(SdkRule):
         lang, loc = site.arg("language"), site.arg("locale")
         if lang is None or loc is None:
             return
-        self.report_site(site, "4.x rejects a request with both `language=` and `locale=`: keep `locale=%s` (it "
-                         "implies the language) or `language=%s`, not both"
-                         % (self.code(loc.value), self.code(lang.value)), node=loc)
+        self.report_site(
+            site,
+            "4.x rejects a request with both `language=` and `locale=`: keep `locale=%s` (it "
+            "implies the language) or `language=%s`, not both"
+            % (self.code(loc.value), self.code(lang.value)),
+            node=loc,
+        )

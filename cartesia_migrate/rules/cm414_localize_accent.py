@@ -5,6 +5,7 @@
 (``client.voices.list_accents()``), e.g. ``"southern-us"`` or ``"parisian"``.  The id
 cannot be derived from a language and dialect mechanically.
 """
+
 from __future__ import annotations
 
 from ._sdk import SdkRule, Site
@@ -20,8 +21,15 @@ class LocalizeAccent(SdkRule):
             return
         voices = self.code(site.receiver)  # type: ignore[arg-type]
         given = [k for k in ("language", "dialect") if site.arg(k) is not None]
-        self.report_site(site, "4.x `%s.localize()` requires `accent=`: a catalog accent id from "
-                         "`%s.list_accents()` (e.g. \"southern-us\", \"parisian\"); `%s.localize(voice_id=..., "
-                         "name=..., accent=...)`%s" % (
-                             voices, voices, voices,
-                             " replaces %s" % " + ".join("`%s=`" % k for k in given) if given else ""))
+        self.report_site(
+            site,
+            "4.x `%s.localize()` requires `accent=`: a catalog accent id from "
+            '`%s.list_accents()` (e.g. "southern-us", "parisian"); `%s.localize(voice_id=..., '
+            "name=..., accent=...)`%s"
+            % (
+                voices,
+                voices,
+                voices,
+                " replaces %s" % " + ".join("`%s=`" % k for k in given) if given else "",
+            ),
+        )

@@ -9,6 +9,7 @@
 - 1.x/2.x ``tts.infill`` returned ``(infill_audio, total_audio)``; 4.x returns the
   infill audio only (a response): reported where the result is unpacked.
 """
+
 from __future__ import annotations
 
 from typing import List
@@ -19,8 +20,12 @@ from ..rule import EditRequest, Replace
 from ._imports import ensure_import
 from ._sdk import SdkRule, Site, call_with, kw_arg, rename_kwarg, voice_dict
 
-FORMAT_KEYS = (("output_format_container", "container"), ("output_format_encoding", "encoding"),
-               ("output_format_sample_rate", "sample_rate"), ("output_format_bit_rate", "bit_rate"))
+FORMAT_KEYS = (
+    ("output_format_container", "container"),
+    ("output_format_encoding", "encoding"),
+    ("output_format_sample_rate", "sample_rate"),
+    ("output_format_bit_rate", "bit_rate"),
+)
 
 
 class InfillParams(SdkRule):
@@ -35,7 +40,6 @@ class InfillParams(SdkRule):
             self._infill_bytes(site)
 
     def _tts_infill(self, site: Site) -> None:
-        call = site.call
         edits: List[EditRequest] = []
         changes = []
         for old, new in (("left_audio_path", "left_audio"), ("right_audio_path", "right_audio")):
@@ -51,23 +55,33 @@ class InfillParams(SdkRule):
             vd = voice_dict(voice.value)
             if vd is not None and vd[0] == "id" and set(vd[1]) == {"mode", "id"}:
                 edits += rename_kwarg(voice, "voice_id") + [Replace(voice.value, self.code(vd[1]["id"]))]
-                changes.append("`voice={\"mode\": \"id\", \"id\": X}` -> `voice_id=X`")
+                changes.append('`voice={"mode": "id", "id": X}` -> `voice_id=X`')
             else:
-                blocked = "`voice=` -> `voice_id=\"<voice id>\"` (a string)"
+                blocked = '`voice=` -> `voice_id="<voice id>"` (a string)'
         tts = self.code(site.receiver)  # type: ignore[arg-type]
         if changes or blocked:
-            msg = "4.x `%s.infill()` renamed its parameters: %s" % (tts, "; ".join(changes + ([blocked] if blocked
-                                                                                             else [])))
-            self.report_site(site, msg + (" (not fixed: %s)" % blocked if blocked and not edits else ""),
-                             edits=edits, fix_message="Rename the infill parameters" if edits else None)
+            msg = "4.x `%s.infill()` renamed its parameters: %s" % (
+                tts,
+                "; ".join(changes + ([blocked] if blocked else [])),
+            )
+            self.report_site(
+                site,
+                msg + (" (not fixed: %s)" % blocked if blocked and not edits else ""),
+                edits=edits,
+                fix_message="Rename the infill parameters" if edits else None,
+            )
         parent = site.outer_parent()
-        if isinstance(parent, cst.Assign) and any(isinstance(t.target, (cst.Tuple, cst.List))
-                                                  for t in parent.targets):
-            self.report_site(site, "1.x/2.x `%s.infill()` returned `(infill_audio, total_audio)`; 4.x returns the "
-                             "infill audio only, as a response: `infill_audio = %s%s.infill(...)%s.read()` "
-                             "(join it with the left/right audio yourself)"
-                             % (tts, "(await " if site.kind == "async" else "", tts,
-                                ")" if site.kind == "async" else ""), node=parent)
+        if isinstance(parent, cst.Assign) and any(
+            isinstance(t.target, (cst.Tuple, cst.List)) for t in parent.targets
+        ):
+            self.report_site(
+                site,
+                "1.x/2.x `%s.infill()` returned `(infill_audio, total_audio)`; 4.x returns the "
+                "infill audio only, as a response: `infill_audio = %s%s.infill(...)%s.read()` "
+                "(join it with the left/right audio yourself)"
+                % (tts, "(await " if site.kind == "async" else "", tts, ")" if site.kind == "async" else ""),
+                node=parent,
+            )
 
     def _infill_bytes(self, site: Site) -> None:
         call = site.call
@@ -75,24 +89,32 @@ class InfillParams(SdkRule):
         assert isinstance(func, cst.Attribute)
         direct = isinstance(func.value, cst.Attribute) and func.value.attr.value == "infill"
         client = self.code(func.value.value) if isinstance(func.value, cst.Attribute) and direct else "client"
-        msg = ("`%s.infill.bytes()` (2.x) is `%s.tts.infill()` in 3.x+, with `output_format={\"container\": ..., "
-               "\"sample_rate\": ..., \"encoding\": ...}` instead of `output_format_*=` keywords; it returns a "
-               "response (`.iter_bytes()`, `.read()`, `.write_to_file(path)`)" % (client, client))
+        msg = (
+            '`%s.infill.bytes()` (2.x) is `%s.tts.infill()` in 3.x+, with `output_format={"container": ..., '
+            '"sample_rate": ..., "encoding": ...}` instead of `output_format_*=` keywords; it returns a '
+            "response (`.iter_bytes()`, `.read()`, `.write_to_file(path)`)" % (client, client)
+        )
         if not direct:
             self.report_site(site, msg)
             return
-        if any(site.arg(k) is not None for k in ("voice_experimental_controls_speed",
-                                                   "voice_experimental_controls_emotion")):
+        if any(
+            site.arg(k) is not None
+            for k in ("voice_experimental_controls_speed", "voice_experimental_controls_emotion")
+        ):
             self.report_site(site, msg + " (not fixed: experimental controls, see CM411)")
             return
         fmt = [(key, site.arg(old)) for old, key in FORMAT_KEYS if site.arg(old) is not None]
         drop = [a for _, a in fmt[1:]]
         replace = {}
         if fmt:
-            value = cst.parse_expression("{%s}" % ", ".join('"%s": %s' % (k, self.code(a.value)) for k, a in fmt))
+            value = cst.parse_expression(
+                "{%s}" % ", ".join('"%s": %s' % (k, self.code(a.value)) for k, a in fmt)
+            )
             replace[id(fmt[0][1])] = kw_arg("output_format", value).with_changes(comma=fmt[0][1].comma)
-        code = self.code(call_with(call, func=cst.parse_expression(client + ".tts.infill"), drop=drop,
-                                   replace=replace), site.stack)
+        code = self.code(
+            call_with(call, func=cst.parse_expression(client + ".tts.infill"), drop=drop, replace=replace),
+            site.stack,
+        )
         if site.kind == "sync":
             text = code + ".iter_bytes()"
         elif not site.awaited and site.in_async_function:
@@ -100,4 +122,6 @@ class InfillParams(SdkRule):
         else:
             self.report_site(site, msg + " (not fixed: await it in an async function)")
             return
-        self.report_site(site, msg, edits=[Replace(call, text)], fix_message="Use %s.tts.infill(...)" % client)
+        self.report_site(
+            site, msg, edits=[Replace(call, text)], fix_message="Use %s.tts.infill(...)" % client
+        )
