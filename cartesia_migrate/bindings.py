@@ -157,6 +157,7 @@ class ScopedBindings:
         self.patched: Set[str] = set()  # attribute chains assigned or patched from outside
         self._memo: Dict[Tuple[int, str], Optional[Obj]] = {}
         self._busy: Set[Tuple[int, str]] = set()
+        self.classes: Dict[str, List[Scope]] = {}  # class name -> its scopes (for base-class lookups)
 
     # -- recording (called by the tracker)
     def _key_scope(self, dotted: str, scope: Scope) -> Optional[Scope]:
@@ -234,10 +235,8 @@ class ScopedBindings:
                 return None
         if parts[0] in ("self", "cls") and len(parts) >= 2:
             cls = scope.enclosing_class()
-            if cls is None:
-                return None
-            key = (id(cls), "self." + parts[1])
-            if key not in self._records:
+            key = self._attribute_key(cls, "self." + parts[1], set()) if cls is not None else None
+            if key is None:
                 return None
             r = self._resolve_key(key)
             if r is None:
@@ -248,6 +247,23 @@ class ScopedBindings:
             if key in self._records:
                 r = self._resolve_key(key)
                 return None if r is None else self._extend(r, parts[1:])
+        return None
+
+    def _attribute_key(self, cls: Scope, attr: str, seen: Set[int]) -> Optional[Tuple[int, str]]:
+        """Where ``self.attr`` is bound: the class, else a base class defined in this file."""
+        key = (id(cls), attr)
+        if key in self._records:
+            return key
+        seen.add(id(cls))
+        node = cls.node
+        for base in getattr(node, "bases", ()):
+            name = dotted_name(base.value)
+            candidates = self.classes.get(name or "", [])
+            if len(candidates) != 1 or id(candidates[0]) in seen:
+                continue  # unknown or ambiguous base
+            found = self._attribute_key(candidates[0], attr, seen)
+            if found is not None:
+                return found
         return None
 
     @staticmethod
@@ -317,6 +333,7 @@ class ScopeTracker(cst.BatchableCSTVisitor):
         b = self.b
         b.add_record(node.name, _Rec("unknown"))
         b.scope = Scope("class", node, b.scope)
+        b.classes.setdefault(node.name.value, []).append(b.scope)
 
     def leave_ClassDef_body(self, node: cst.ClassDef) -> None:
         b = self.b

@@ -1078,3 +1078,29 @@ def test_prefilters_are_necessary_conditions(monkeypatch):
     ungated = [sorted((f.code, f.location) for f in check_source(t, "app.py", s)) for t in corpus]
     assert gated == ungated
     assert sum(map(len, gated)) > 50
+
+
+def test_self_client_bound_in_a_base_class_of_this_file():
+    src = d("""
+        from cartesia import Cartesia
+
+
+        class Base:
+            def __init__(self):
+                self.client = Cartesia(api_key=KEY)
+
+
+        class Middle(Base):
+            pass
+
+
+        class Speaker(Middle):
+            def status(self):
+                return self.client.api_status.get()
+
+
+        class Unrelated:
+            def status(self):
+                return self.client.api_status.get()
+        """)
+    assert [ln for ln, _ in codes_at(src, "CM410")] == [15]
