@@ -87,6 +87,23 @@ def dotted_name(node: cst.CSTNode) -> Optional[str]:
 
 Obj = Tuple[str, str]
 _FN = "#fn"  # path of a function / method whose return annotation is a client
+_CLASS = "#class"  # kind of a class defined in this file (path: its scope's id)
+_INST = "#inst"  # kind of an instance of such a class (attributes resolve through its self.<attr>)
+
+
+def _unwrap_annotation(ann: cst.BaseExpression) -> cst.BaseExpression:
+    """``C`` in ``C``, ``Optional[C]``, ``"C"``, ``C | None``."""
+    if isinstance(ann, cst.Subscript) and ann.slice and isinstance(ann.slice[0].slice, cst.Index):
+        return _unwrap_annotation(ann.slice[0].slice.value)
+    if isinstance(ann, cst.BinaryOperation):
+        left = _unwrap_annotation(ann.left)
+        return left if not (isinstance(left, cst.Name) and left.value == "None") else _unwrap_annotation(ann.right)
+    if isinstance(ann, cst.SimpleString):
+        try:
+            return _unwrap_annotation(cst.parse_expression(ann.evaluated_value))
+        except Exception:
+            return ann
+    return ann
 
 
 class Scope:
@@ -135,7 +152,7 @@ class _Rec:
 
     def __init__(self, how: str, node: Optional[cst.CSTNode] = None, scope: Optional[Scope] = None,
                  kind: Optional[str] = None) -> None:
-        self.how = how  # expr | iter | enter | kind | fn | none | unknown
+        self.how = how  # expr | iter | enter | kind | fn | returns | value | class | ann | none | unknown
         self.node = node
         self.scope = scope
         self.kind = kind
@@ -158,6 +175,8 @@ class ScopedBindings:
         self._memo: Dict[Tuple[int, str], Optional[Obj]] = {}
         self._busy: Set[Tuple[int, str]] = set()
         self.classes: Dict[str, List[Scope]] = {}  # class name -> its scopes (for base-class lookups)
+        self.returns: Dict[int, List[cst.BaseExpression]] = {}  # unannotated function -> its returned values
+        self.class_scopes: Dict[str, Scope] = {}  # str(id(scope)) -> class scope (instances of local classes)
 
     # -- recording (called by the tracker)
     def _key_scope(self, dotted: str, scope: Scope) -> Optional[Scope]:
@@ -205,6 +224,10 @@ class ScopedBindings:
             r = self.resolve(node.func, scope)
             if r is None:
                 return None
+            if r[0] == _CLASS:  # Service(...): an instance of a class of this file
+                return (_INST, r[1])
+            if r[0] == _INST:
+                return None
             if r[1] == _FN:
                 return (r[0], "")
             if r[1].endswith(_FN):
@@ -218,13 +241,13 @@ class ScopedBindings:
                 r = self.resolve(node.value, scope)
                 if r is None or r[1].endswith(_FN):
                     return None
-                return (r[0], _join(r[1], node.attr.value))
+                return self._extend(r, [node.attr.value])
         return None
 
     def call_target(self, call: cst.Call, scope: Optional[Scope] = None) -> Optional[Obj]:
         """``(kind, "tts.bytes")`` for ``client.tts.bytes(...)``: the object the call calls."""
         r = self.resolve(call.func, scope)
-        if r is None or not r[1] or _FN in r[1]:
+        if r is None or r[0] in (_CLASS, _INST) or not r[1] or _FN in r[1]:
             return None
         return r
 
@@ -266,8 +289,16 @@ class ScopedBindings:
                 return found
         return None
 
-    @staticmethod
-    def _extend(r: Obj, rest: List[str]) -> Optional[Obj]:
+    def _extend(self, r: Obj, rest: List[str]) -> Optional[Obj]:
+        if r[0] in (_CLASS, _INST):  # an attribute of an object of a class of this file
+            if not rest:
+                return r
+            cls = self.class_scopes.get(r[1])
+            key = self._attribute_key(cls, "self." + rest[0], set()) if cls is not None else None
+            if key is None:
+                return None
+            member = self._resolve_key(key)
+            return None if member is None else self._extend(member, rest[1:])
         if rest and r[1] == _FN:
             return None
         return (r[0], _join(r[1], ".".join(rest)))
@@ -298,9 +329,29 @@ class ScopedBindings:
             return (rec.kind or "sync", "")
         if rec.how == "fn":
             return (rec.kind or "sync", _FN)
+        if rec.how == "class" and rec.scope is not None:
+            return (_CLASS, str(id(rec.scope)))
+        if rec.how == "ann" and rec.node is not None and rec.scope is not None:
+            # ``resources: _Resources`` / ``Optional["Service"]``: an instance of a class of this file
+            cls = self.resolve(_unwrap_annotation(rec.node), rec.scope)
+            return (_INST, cls[1]) if cls is not None and cls[0] == _CLASS else None
+        if rec.how in ("returns", "value"):
+            # an unannotated function whose every ``return`` gives the same client
+            values = self.returns.get(id(rec.node))
+            if not values or rec.scope is None:
+                return None
+            found = {self.resolve(v, rec.scope) for v in values}
+            if len(found) != 1:
+                return None
+            r = found.pop()
+            if r is None or r[1]:
+                return None
+            return (r[0], _FN) if rec.how == "returns" else r
         if rec.how in ("expr", "iter", "enter") and rec.node is not None and rec.scope is not None:
             r = self.resolve(rec.node, rec.scope)
             if r is None or _FN in r[1]:
+                return None
+            if r[0] in (_CLASS, _INST) and rec.how != "expr":
                 return None
             if rec.how == "iter":
                 return (r[0], r[1] + "[]")
@@ -331,9 +382,11 @@ class ScopeTracker(cst.BatchableCSTVisitor):
     # scopes
     def visit_ClassDef_body(self, node: cst.ClassDef) -> None:
         b = self.b
-        b.add_record(node.name, _Rec("unknown"))
-        b.scope = Scope("class", node, b.scope)
-        b.classes.setdefault(node.name.value, []).append(b.scope)
+        scope = Scope("class", node, b.scope)
+        b.add_record(node.name, _Rec("class", scope=scope))
+        b.scope = scope
+        b.classes.setdefault(node.name.value, []).append(scope)
+        b.class_scopes[str(id(scope))] = scope
 
     def leave_ClassDef_body(self, node: cst.ClassDef) -> None:
         b = self.b
@@ -345,12 +398,30 @@ class ScopeTracker(cst.BatchableCSTVisitor):
         kind = self._annotation_kind(node.returns.annotation) if node.returns is not None else None
         is_property = b.scope.kind == "class" and any(
             dotted_name(d.decorator) in _PROPERTY_DECORATORS for d in node.decorators)
-        if kind is not None and is_property:  # @property def client(self) -> Cartesia
-            b._records.setdefault((id(b.scope), node.name.value), []).append(_Rec("unknown"))
-            b._records.setdefault((id(b.scope), "self." + node.name.value), []).append(_Rec("kind", kind=kind))
+        fn_scope = Scope("function", node, b.scope, node.asynchronous is not None)
+        if node.returns is None:  # def get_client(self): ... return self._client
+            b.returns[id(node)] = []
+            rec = _Rec("returns", node, fn_scope)
         else:
-            b.add_record(node.name, _Rec("fn", kind=kind) if kind is not None else _Rec("unknown"))
-        b.scope = Scope("function", node, b.scope, node.asynchronous is not None)
+            rec = _Rec("fn", kind=kind) if kind is not None else _Rec("unknown")
+        if is_property and rec.how != "unknown":  # @property def client(self) -> Cartesia
+            b._records.setdefault((id(b.scope), node.name.value), []).append(_Rec("unknown"))
+            b._records.setdefault((id(b.scope), "self." + node.name.value), []).append(
+                _Rec("kind", kind=kind) if rec.how == "fn" else _Rec("value", node, fn_scope))
+        else:
+            b.add_record(node.name, rec)
+        b.scope = fn_scope
+
+    def visit_Return(self, node: cst.Return) -> None:
+        s = self.b.scope
+        if s.kind == "function" and id(s.node) in self.b.returns and node.value is not None and \
+                not _is_none(node.value):
+            self.b.returns[id(s.node)].append(node.value)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        s = self.b.scope
+        if s.kind == "function":
+            self.b.returns.pop(id(s.node), None)  # a generator returns no client
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         b = self.b
@@ -384,7 +455,7 @@ class ScopeTracker(cst.BatchableCSTVisitor):
         elif node.value is not None:
             b.add_record(node.target, _Rec("none" if _is_none(node.value) else "expr", node.value, b.scope))
         else:
-            b.add_record(node.target, _Rec("unknown"))
+            b.add_record(node.target, _Rec("ann", node.annotation.annotation, b.scope))
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self.b.add_record(node.target, _Rec("unknown"))
@@ -407,8 +478,12 @@ class ScopeTracker(cst.BatchableCSTVisitor):
             self.b.add_record(node.name.name, _Rec("unknown"))
 
     def visit_Param_name(self, node: cst.Param) -> None:
-        kind = self._annotation_kind(node.annotation.annotation) if node.annotation is not None else None
-        self.b.add_record(node.name, _Rec("kind", kind=kind) if kind else _Rec("unknown"))
+        if node.annotation is None:
+            self.b.add_record(node.name, _Rec("unknown"))
+            return
+        kind = self._annotation_kind(node.annotation.annotation)
+        self.b.add_record(node.name, _Rec("kind", kind=kind) if kind else
+                          _Rec("ann", node.annotation.annotation, self.b.scope.parent or self.b.scope))
 
     def visit_Import_names(self, node: cst.Import) -> None:
         for alias in node.names:

@@ -62,8 +62,8 @@ class TtsSse(SdkRule):
         if stream is not None and not is_true(stream.value):
             self.report_site(
                 site,
-                msg + '; not fixed: 1.x `stream=False` returned one `{"audio": bytes}` '
-                "dict, 4.x has no such mode: use `%s.generate(...).read()` for the whole audio" % receiver,
+                msg + "; not fixed: 4.x always streams, and 1.x `stream=False` returned one "
+                '`{"audio": bytes}` dict instead: for the whole audio use `%s.generate(...).read()`' % receiver,
             )
             return
         drop = [stream] if stream is not None else []

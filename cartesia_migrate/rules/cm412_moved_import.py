@@ -20,6 +20,7 @@ import libcst as cst
 
 from ..bindings import dotted_name
 from ..rule import EditRequest, Replace, Rule
+from ._sdk import string_value
 from ._imports import block_indent, ensure_from_import, format_from_import, imported_from, without_names
 
 #: names importable from ``cartesia`` in 4.2.0 (``__all__`` plus the submodules it imports)
@@ -186,6 +187,20 @@ ADVICE = {
 }
 SKIP = frozenset({"ApiError"})  # CM302
 
+#: the output-format names of 1.x/2.x ``get_output_format()`` (1.4.0 ``_types.OutputFormatMapping``,
+#: 2.0.17 ``tts/utils/types.py``): ``raw_<encoding>_<sample rate>``
+OUTPUT_FORMAT_NAMES = frozenset(
+    "raw_%s_%d" % (enc, rate) for enc in ("pcm_f32le", "pcm_s16le") for rate in (44100, 24000, 22050, 16000, 8000)
+) | {"raw_pcm_mulaw_8000", "raw_pcm_alaw_8000"}
+FORMAT_HELPERS = frozenset({"get_output_format", "get_sample_rate"})
+
+
+def format_literal(helper: str, name: str) -> str:
+    _raw, enc1, enc2, rate = name.split("_")
+    if helper == "get_sample_rate":
+        return rate
+    return '{"container": "raw", "encoding": "%s_%s", "sample_rate": %s}' % (enc1, enc2, rate)
+
 _WORD = "\\b%s\\b"
 
 
@@ -221,6 +236,7 @@ class MovedImport(Rule):
         self.imports: List[Tuple[cst.ImportFrom, Tuple[cst.CSTNode, ...], Optional[cst.CSTNode]]] = []
         self.refs: Dict[str, List[cst.Name]] = {}
         self.attrs: List[Tuple[cst.Attribute, Optional[cst.CSTNode]]] = []
+        self.helpers: List[Tuple[cst.Call, object, Optional[cst.CSTNode]]] = []
 
     # -- collection
     def visit_Import(self, node: cst.Import) -> None:
@@ -264,12 +280,52 @@ class MovedImport(Rule):
         if self.ctx.bindings.names and isinstance(_head(node), cst.Name):
             self.attrs.append((node, self.ctx.enclosing_statement()))
 
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(
+            func, cst.Name) else None
+        if name in FORMAT_HELPERS:
+            self.helpers.append((node, self.ctx.bindings.scope, self.ctx.enclosing_statement()))
+
     # -- decisions
     def leave_Module(self, node: cst.Module) -> None:
+        helper_attrs = set()
+        for call, scope, stmt in self.helpers:
+            if self._format_helper(call, scope, stmt):
+                helper_attrs.add(id(call.func))
         for imp, stack, stmt in self.imports:
             self._import_from(imp, stack, stmt)
         for attr, stmt in self.attrs:
-            self._attribute(attr, stmt)
+            if id(attr) not in helper_attrs:
+                self._attribute(attr, stmt)
+
+    def _format_helper(self, call: cst.Call, scope, stmt) -> bool:
+        """1.x ``client.tts.get_output_format("raw_pcm_f32le_44100")`` / 2.x ``get_output_format(...)``."""
+        b = self.ctx.bindings
+        func = call.func
+        helper = func.attr.value if isinstance(func, cst.Attribute) else func.value  # type: ignore[union-attr]
+        target = b.call_target(call, scope)
+        if target is not None:
+            if target[1] != "tts." + helper:
+                return False
+            where = "1.x `tts.%s()`" % helper
+        else:
+            q = b.qualify(func)
+            if not q or not module_gone(q.rpartition(".")[0]):
+                return False
+            where = "`%s()` (%s)" % (q, _era(q.rpartition(".")[0]))
+        arg = call.args[0] if len(call.args) == 1 and not call.args[0].star else None
+        value = string_value(arg.value) if arg is not None else None
+        what = "an output_format dict" if helper == "get_output_format" else "the sample rate"
+        msg = "%s is gone in 3.x+: pass %s" % (where, what)
+        if value in OUTPUT_FORMAT_NAMES:
+            new = format_literal(helper, value)
+            self.report(call, "%s: `%s`" % (msg, new), edits=[Replace(call, new)], statement=stmt,
+                        fix_message="Use %s" % new)
+        else:
+            self.report(call, msg + ", e.g. `{\"container\": \"raw\", \"encoding\": \"pcm_f32le\", "
+                        "\"sample_rate\": 44100}`", statement=stmt)
+        return True
 
     def _count(self, name: str) -> int:
         return len(re.findall(_WORD % re.escape(name), self.ctx.text))

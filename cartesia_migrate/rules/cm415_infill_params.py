@@ -16,9 +16,11 @@ from typing import List
 
 import libcst as cst
 
+from .. import catalog
+from ..bindings import dotted_name
 from ..rule import EditRequest, Replace
 from ._imports import ensure_import
-from ._sdk import SdkRule, Site, call_with, kw_arg, rename_kwarg, voice_dict
+from ._sdk import SdkRule, Site, call_with, kw_arg, remove_args, rename_kwarg, voice_dict
 
 FORMAT_KEYS = (
     ("output_format_container", "container"),
@@ -42,12 +44,28 @@ class InfillParams(SdkRule):
     def _tts_infill(self, site: Site) -> None:
         edits: List[EditRequest] = []
         changes = []
+        unsafe = False
+        dropped = []
         for old, new in (("left_audio_path", "left_audio"), ("right_audio_path", "right_audio")):
             a = site.arg(old)
-            if a is not None and site.arg(new) is None:
-                edits.append(Replace(a, "%s=pathlib.Path(%s)" % (new, self.code(a.value))))
-                changes.append("`%s=` -> `%s=pathlib.Path(...)`" % (old, new))
-        if edits:
+            if a is None or site.arg(new) is not None:
+                continue
+            value = a.value
+            if isinstance(value, cst.Name) and value.value == "None":
+                dropped.append(a)  # 1.x/2.x: None meant "no audio on this side"
+                changes.append("`%s=None` is dropped" % old)
+                continue
+            if _is_path(value):
+                edits += rename_kwarg(a, new)
+            else:
+                edits.append(Replace(a, "%s=pathlib.Path(%s)" % (new, self.code(value))))
+                # a str literal is certainly a path; a variable may hold None, which Path() rejects
+                unsafe = unsafe or not isinstance(value, (cst.SimpleString, cst.FormattedString,
+                                                          cst.ConcatenatedString))
+            changes.append("`%s=` -> `%s=pathlib.Path(...)`" % (old, new))
+        if dropped:
+            edits += remove_args(site.call, dropped)
+        if any(isinstance(e, Replace) and isinstance(e.text, str) and "pathlib.Path(" in e.text for e in edits):
             edits += ensure_import(self.ctx.module, "import pathlib", "pathlib")
         voice = site.arg("voice")
         blocked = None
@@ -64,10 +82,13 @@ class InfillParams(SdkRule):
                 tts,
                 "; ".join(changes + ([blocked] if blocked else [])),
             )
+            if unsafe:
+                msg += " (unsafe: `pathlib.Path()` rejects a None path)"
             self.report_site(
                 site,
                 msg + (" (not fixed: %s)" % blocked if blocked and not edits else ""),
                 edits=edits,
+                applicability=catalog.UNSAFE if unsafe and edits else None,
                 fix_message="Rename the infill parameters" if edits else None,
             )
         parent = site.outer_parent()
@@ -125,3 +146,8 @@ class InfillParams(SdkRule):
         self.report_site(
             site, msg, edits=[Replace(call, text)], fix_message="Use %s.tts.infill(...)" % client
         )
+
+
+def _is_path(node: cst.BaseExpression) -> bool:
+    """``Path(...)`` / ``pathlib.Path(...)``: already what 4.x accepts."""
+    return isinstance(node, cst.Call) and dotted_name(node.func) in ("Path", "pathlib.Path", "PurePath")

@@ -1104,3 +1104,128 @@ def test_self_client_bound_in_a_base_class_of_this_file():
                 return self.client.api_status.get()
         """)
     assert [ln for ln, _ in codes_at(src, "CM410")] == [15]
+
+
+def test_client_from_an_unannotated_lazy_getter():
+    src = d("""
+        from cartesia import Cartesia
+
+
+        class Provider:
+            def __init__(self, key):
+                self._key = key
+                self._client = None
+
+            def _get_client(self):
+                if self._client is None:
+                    self._client = Cartesia(api_key=self._key)
+                return self._client
+
+            @property
+            def client(self):
+                return self._get_client()
+
+            def speak(self, text):
+                client = self._get_client()
+
+                def _call():
+                    return client.tts.bytes(model_id=M, transcript=text, voice=V, output_format=F)
+
+                return _call()
+
+            def status(self):
+                return self.client.api_status.get()
+
+
+        def maybe(flag):
+            if flag:
+                return Cartesia(api_key=K)
+            return make_other()
+
+
+        def chunks():
+            yield Cartesia(api_key=K)
+
+
+        maybe(True).api_status.get()
+        chunks().api_status.get()
+        """)
+    assert [ln for ln, _ in codes_at(src, "CM401")] == [22]
+    # the property returning the getter's client, not the generator nor the two-way function
+    assert [ln for ln, _ in codes_at(src, "CM410")] == [27]
+
+
+def test_client_held_by_an_object_of_a_class_of_this_file():
+    src = d("""
+        from typing import Optional
+        from cartesia import Cartesia
+
+
+        class Resources:
+            def __init__(self, *, client: Cartesia, voice: str):
+                self.client = client
+                self.voice = voice
+
+
+        def make() -> Resources:
+            return Resources(client=Cartesia(api_key=K), voice=V)
+
+
+        def test_status(resources: Resources):
+            client = resources.client
+            client.api_status.get()
+            resources.voice.api_status.get()
+
+
+        def direct(res: "Optional[Resources]"):
+            res.client.api_status.get()
+            Resources(client=Cartesia(api_key=K), voice=V).client.api_status.get()
+
+
+        class Other:
+            client = None
+
+
+        def other(o: Other):
+            o.client.api_status.get()
+        """)
+    assert [ln for ln, _ in codes_at(src, "CM410")] == [17, 22, 23]
+
+
+def test_cm415_path_values():
+    src = d("""
+        from pathlib import Path
+        from cartesia import Cartesia
+        client = Cartesia(api_key=KEY)
+        a = client.tts.infill(voice_id=V, left_audio_path="a.wav", right_audio_path=None)
+        b = client.tts.infill(voice_id=V, left_audio_path=Path("a.wav"))
+        c = client.tts.infill(voice_id=V, right_audio_path=maybe_path)
+        """)
+    fs = findings(src, "CM415")
+    assert [f.fix.applicability for f in fs] == ["safe", "safe", "unsafe"]
+    out = fixed(src, "CM415")
+    assert 'a = client.tts.infill(voice_id=V, left_audio=pathlib.Path("a.wav"))' in out
+    assert 'b = client.tts.infill(voice_id=V, left_audio=Path("a.wav"))' in out
+    assert "right_audio_path=maybe_path" in out
+    assert "right_audio=pathlib.Path(maybe_path)" in fixed(src, "CM415", unsafe=True)
+
+
+def test_cm412_output_format_helpers():
+    src = d("""
+        from cartesia import Cartesia
+        from cartesia.tts.utils.tts import get_output_format
+        client = Cartesia(api_key=K)
+        a = client.tts.get_output_format("raw_pcm_f32le_44100")
+        b = client.tts.get_sample_rate("raw_pcm_s16le_16000")
+        c = get_output_format("raw_pcm_mulaw_8000")
+        d = client.tts.get_output_format(name)
+        e = other.get_output_format("raw_pcm_f32le_44100")
+        """)
+    fs = findings(src, "CM412")
+    assert [(f.location[0], f.fix is not None) for f in fs] == [(2, False), (4, True), (5, True), (6, True), (7, False)]
+    out = fixed(src, "CM412")
+    assert 'a = {"container": "raw", "encoding": "pcm_f32le", "sample_rate": 44100}' in out
+    assert "b = 16000" in out and '"encoding": "pcm_mulaw", "sample_rate": 8000}' in out
+    # the function import is gone once nothing uses it
+    only_function = "from cartesia.tts.utils.tts import get_output_format\nc = get_output_format('raw_pcm_f32le_8000')\n"
+    assert fixed(only_function, "CM412") == 'c = {"container": "raw", "encoding": "pcm_f32le", "sample_rate": 8000}\n'
