@@ -15,6 +15,8 @@ rewritten whole from its own nodes, which keeps its formatting and comments.
 
 from __future__ import annotations
 
+import re
+
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
@@ -42,6 +44,10 @@ TTS_VOICE_PATHS: FrozenSet[str] = frozenset(
 
 #: TTS calls that take ``language=`` (and ``locale=`` in 4.x)
 TTS_LANGUAGE_PATHS: FrozenSet[str] = TTS_VOICE_PATHS
+
+
+#: ``client.tts.with_raw_response.generate(...)`` calls what ``client.tts.generate(...)`` calls
+_WRAPPERS = re.compile(r"\.with_(?:raw|streaming)_response(?=\.)")
 
 
 class Site:
@@ -145,7 +151,7 @@ class SdkRule(Rule):
             r = b.call_target(site.call, site.scope)
             if r is None:
                 continue
-            site.kind, site.path = r
+            site.kind, site.path = r[0], _WRAPPERS.sub("", r[1])
             self.check(site)
         self.finish()
 

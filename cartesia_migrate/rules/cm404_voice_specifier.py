@@ -17,8 +17,10 @@ import libcst as cst
 
 from ..bindings import Scope
 from ..rule import Replace
-from ._sdk import TTS_VOICE_PATHS, SdkRule, Site, rename_kwarg, voice_dict
+from ._sdk import TTS_VOICE_PATHS, SdkRule, Site, rename_kwarg, string_value, voice_dict
 
+#: the generation-request events of a 4.x ``websocket_connect()`` connection
+WS_EVENT_PATHS = frozenset({"tts.websocket_connect()@.send"})
 EMBEDDING_MSG = (
     'Voice embeddings were discontinued on 2026-06-01 (4.x: "Embeddings are not accepted in this '
     'API version"): clone the voice once with `client.voices.clone(clip=open(path, "rb"), '
@@ -67,6 +69,9 @@ class VoiceSpecifier(SdkRule):
         self.name_uses[node.value] = self.name_uses.get(node.value, 0) + 1
 
     def check(self, site: Site) -> None:
+        if site.path in WS_EVENT_PATHS:
+            self._ws_event(site)
+            return
         if site.path not in TTS_VOICE_PATHS:
             return
         voice = site.arg("voice")
@@ -91,6 +96,17 @@ class VoiceSpecifier(SdkRule):
             self.voice_arg_uses.setdefault(value.value, []).append(site)
             return
         self._check_dict(site, value, value, replace_with_id=True)
+
+    def _ws_event(self, site: Site) -> None:
+        """``ws.send({"model_id": ..., "voice": {"mode": "id", "id": X}, ...})`` on a 4.x WebSocket connection."""
+        if len(site.call.args) != 1 or site.call.args[0].keyword is not None:
+            return
+        event = site.call.args[0].value
+        if not isinstance(event, cst.Dict):
+            return
+        for el in event.elements:
+            if isinstance(el, cst.DictElement) and string_value(el.key) == "voice":
+                self._check_dict(site, el.value, el.value, replace_with_id=True)
 
     def _check_dict(
         self,

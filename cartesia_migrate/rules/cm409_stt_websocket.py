@@ -37,7 +37,8 @@ class SttWebsocket(SdkRule):
     def check(self, site: Site) -> None:
         if site.path == "stt.websocket":
             self._legacy(site)
-        elif site.path.startswith("stt.manual_finalize.websocket()."):
+        elif site.path.count(".") == 3 and site.path.startswith("stt.manual_finalize.websocket()."):
+            # a method of the manager itself (not of `.enter()` / `with ... as ws`: the connection)
             self._socket_method(site)
 
     def _legacy(self, site: Site) -> None:

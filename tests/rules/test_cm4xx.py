@@ -1229,3 +1229,50 @@ def test_cm412_output_format_helpers():
     # the function import is gone once nothing uses it
     only_function = "from cartesia.tts.utils.tts import get_output_format\nc = get_output_format('raw_pcm_f32le_8000')\n"
     assert fixed(only_function, "CM412") == 'c = {"container": "raw", "encoding": "pcm_f32le", "sample_rate": 8000}\n'
+
+
+def test_cm409_explicitly_entered_manager_is_a_connection():
+    src = d("""
+        from cartesia import Cartesia
+        client = Cartesia(api_key=KEY)
+        conn = client.stt.manual_finalize.websocket(encoding="pcm_s16le", model="ink-2", sample_rate=16000).enter()
+        conn.send_raw(b"x")
+        conn.close(code=4242, reason="bye")
+        """)
+    assert not findings(src, "CM409")
+
+
+def test_raw_and_streaming_response_wrappers_are_the_same_calls():
+    src = d("""
+        from cartesia import Cartesia
+        client = Cartesia(api_key=KEY)
+        r = client.tts.with_raw_response.generate(model_id=M, transcript=T, voice={"mode": "id", "id": V},
+                                                  output_format=F)
+        with client.tts.with_streaming_response.generate_sse(model_id=M, transcript=T, voice_id=V) as s:
+            pass
+        """)
+    out = fixed(src, "CM404")
+    assert "with_raw_response.generate(model_id=M, transcript=T, voice=V," in out
+    assert "with_streaming_response.generate_sse(model_id=M, transcript=T, voice=V)" in out
+
+
+def test_cm404_websocket_connect_generation_events():
+    src = d("""
+        from cartesia import AsyncCartesia, Cartesia
+        client = Cartesia(api_key=KEY)
+        with client.tts.websocket_connect() as connection:
+            connection.send({
+                "model_id": "sonic-3-2026-01-12",
+                "transcript": "Hello, world!",
+                "voice": {"mode": "id", "id": "voice-id"},
+                "context_id": "ctx",
+            })
+            connection.send({"context_id": "ctx", "cancel": True})
+
+
+        async def main(ac: AsyncCartesia):
+            async with ac.tts.websocket_connect() as conn:
+                await conn.send({"voice": {"mode": "id", "id": V}, "transcript": "x"})
+        """)
+    out = fixed(src, "CM404")
+    assert '"voice": "voice-id",' in out and 'await conn.send({"voice": V, "transcript": "x"})' in out
