@@ -49,6 +49,11 @@ def ensure_import(module: cst.Module, line: str, name: str) -> List[EditRequest]
     """Edits that add ``line`` (e.g. ``import os``) unless ``name`` is already imported."""
     if has_module_import(module, name):
         return []
+    return insert_at_top(module, line)
+
+
+def insert_at_top(module: cst.Module, line: str) -> List[EditRequest]:
+    """Edits that add ``line`` at the top of the first import block (after docstring and ``__future__``)."""
     body = list(module.body)
     i = 0
     if body and _is_docstring(body[0]):
@@ -153,3 +158,32 @@ def block_indent(module: cst.Module, stack) -> str:
         if isinstance(n, cst.IndentedBlock):
             indent += n.indent if n.indent is not None else module.default_indent
     return indent
+
+
+def add_from_import(module: cst.Module, mod: str, names) -> List[EditRequest]:
+    """Edits that make ``from mod import <names>`` available at module level, once.
+
+    Names already imported are skipped; the rest are merged into an existing
+    ``from mod import ...``, else written on a new line after the last module-level
+    import from the same package (``cartesia``), else at the top of the first import
+    block -- never before the docstring or ``from __future__`` imports.
+    """
+    merged = ensure_from_import(module, mod, names)
+    if merged is not None:
+        return merged
+    missing = [(n, a) for n, a in names if not imported_from(module, mod, n, a)]
+    text = format_from_import(mod, missing)
+    package = mod.split(".")[0]
+    last = None
+    for stmt, node in module_from_imports(module):
+        if (dotted_name(node.module) or "").split(".")[0] == package:  # type: ignore[arg-type]
+            last = stmt
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine) and any(
+                isinstance(s, cst.Import) and any((dotted_name(a.name) or "").split(".")[0] == package
+                                                  for a in s.names) for s in stmt.body):
+            if last is None or module.body.index(stmt) > module.body.index(last):
+                last = stmt
+    if last is not None:
+        return [InsertAfter(last, text + "\n")]
+    return insert_at_top(module, text)

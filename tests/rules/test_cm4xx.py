@@ -1276,3 +1276,49 @@ def test_cm404_websocket_connect_generation_events():
         """)
     out = fixed(src, "CM404")
     assert '"voice": "voice-id",' in out and 'await conn.send({"voice": V, "transcript": "x"})' in out
+
+
+# ---- _imports helpers ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("src,expected", [
+    # merged into the existing statement, not duplicated
+    ("from cartesia import Cartesia\n", "from cartesia import Cartesia, APIStatusError\n"),
+    ("from cartesia import APIStatusError\n", "from cartesia import APIStatusError\n"),
+    # after the last cartesia import
+    ('"""Doc."""\nfrom __future__ import annotations\n\nimport os\nimport cartesia.types\nimport sys\n',
+     '"""Doc."""\nfrom __future__ import annotations\n\nimport os\nimport cartesia.types\n'
+     "from cartesia import APIStatusError\nimport sys\n"),
+    # no cartesia import yet: top of the first import block, after __future__
+    ('"""Doc."""\nfrom __future__ import annotations\n\nimport os\n\nx = 1\n',
+     '"""Doc."""\nfrom __future__ import annotations\n\nfrom cartesia import APIStatusError\nimport os\n\nx = 1\n'),
+    ("x = 1\n", "from cartesia import APIStatusError\nx = 1\n"),
+])
+def test_add_from_import(src, expected):
+    import libcst as cst
+
+    from cartesia_migrate.engine import LineIndex, apply_edits, make_edit
+    from cartesia_migrate.positions import spans
+    from cartesia_migrate.rule import InsertAfter, InsertAtOffset, InsertBefore, Replace
+    from cartesia_migrate.rules._imports import add_from_import
+
+    module = cst.parse_module(src)
+    reqs = add_from_import(module, "cartesia", [("APIStatusError", None)])
+    index = LineIndex(src)
+    pos = spans(module, [r.node for r in reqs if hasattr(r, "node")])
+    edits = []
+    for r in reqs:
+        if isinstance(r, Replace):
+            s, e = pos[id(r.node)]
+            edits.append(make_edit(index, s, e, r.text))
+        elif isinstance(r, InsertBefore):
+            s, _ = pos[id(r.node)]
+            off = index.line_start(index.position(s)[0])
+            edits.append(make_edit(index, off, off, r.text))
+        elif isinstance(r, InsertAfter):
+            _, e = pos[id(r.node)]
+            off = index.line_start(index.position(e)[0] + 1)
+            edits.append(make_edit(index, off, off, r.text))
+        elif isinstance(r, InsertAtOffset):
+            edits.append(make_edit(index, r.offset, r.offset, r.text))
+    assert apply_edits(src, edits) == expected
