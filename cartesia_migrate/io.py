@@ -20,6 +20,7 @@ import codecs
 import errno
 import io
 import os
+import re
 import signal
 import stat
 import sys
@@ -152,23 +153,42 @@ def decode_python(raw: bytes) -> "tuple[str, str, bool]":
     """Decode Python source bytes: returns (text, encoding, has_bom)."""
     if b"\x00" in raw:
         raise InputError("binary file (contains NUL bytes at offset %d)" % raw.index(b"\x00"))
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
-    except SyntaxError as e:
-        raise InputError("bad encoding declaration: %s" % str(e).splitlines()[0])
     bom = raw.startswith(codecs.BOM_UTF8)
+    try:
+        encoding, _ = tokenize.detect_encoding(_first_lines(raw))
+    except SyntaxError as e:
+        body = raw[len(codecs.BOM_UTF8):] if bom else raw
+        if not _COOKIE.search(b"\n".join(_LINE.findall(body)[:2])):
+            _decode_or_raise(body, "utf-8", bom)  # no declaration: the bytes are simply not UTF-8
+        raise InputError("bad encoding declaration: %s" % str(e).splitlines()[0])
     if encoding == "utf-8-sig":
         encoding = "utf-8"
     body = raw[len(codecs.BOM_UTF8):] if bom else raw
+    return _decode_or_raise(body, encoding, bom), encoding, bom
+
+
+# the first two lines, whatever their newlines (CPython accepts \r alone), for the cookie
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
+
+
+def _first_lines(raw: bytes):
+    lines = iter(_LINE.findall(raw[:4096])[:2])
+    return lambda: next(lines, b"")
+
+
+def _decode_or_raise(body: bytes, encoding: str, bom: bool) -> str:
     try:
-        text = body.decode(encoding)
+        return body.decode(encoding)
     except UnicodeDecodeError as e:
-        line = body.count(b"\n", 0, e.start) + 1
+        line = len(_NEWLINES.findall(body, 0, e.start)) + 1
         raise InputError("cannot decode as %s: invalid byte 0x%02x at line %d (offset %d)"
                          % (encoding, body[e.start], line, e.start + (3 if bom else 0)))
     except LookupError:
         raise InputError("unknown encoding %r" % encoding)
-    return text, encoding, bom
+
+
+_NEWLINES = re.compile(rb"\r\n|\r|\n")
 
 
 def decode_text(raw: bytes) -> "tuple[str, str, bool]":
@@ -177,12 +197,7 @@ def decode_text(raw: bytes) -> "tuple[str, str, bool]":
         raise InputError("binary file (contains NUL bytes at offset %d)" % raw.index(b"\x00"))
     bom = raw.startswith(codecs.BOM_UTF8)
     body = raw[3:] if bom else raw
-    try:
-        return body.decode("utf-8"), "utf-8", bom
-    except UnicodeDecodeError as e:
-        line = body.count(b"\n", 0, e.start) + 1
-        raise InputError("cannot decode as utf-8: invalid byte 0x%02x at line %d (offset %d)"
-                         % (body[e.start], line, e.start + (3 if bom else 0)))
+    return _decode_or_raise(body, "utf-8", bom), "utf-8", bom
 
 
 def read_source(path: str, python: bool = True, max_bytes: int = MAX_BYTES) -> Source:
@@ -323,8 +338,6 @@ def _replace(real: str, folder: str, data: bytes, mode: int, st: Optional[os.sta
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
-                if hasattr(os, "fchmod"):
-                    os.fchmod(f.fileno(), mode)
                 if st is not None and hasattr(os, "fchown"):
                     own = os.fstat(f.fileno())
                     if (own.st_uid, own.st_gid) != (st.st_uid, st.st_gid):
@@ -332,6 +345,8 @@ def _replace(real: str, folder: str, data: bytes, mode: int, st: Optional[os.sta
                             os.fchown(f.fileno(), st.st_uid, st.st_gid)
                         except OSError:
                             pass  # not allowed to give it away: the file becomes ours
+                if hasattr(os, "fchmod"):  # after fchown, which clears the set-ID bits
+                    os.fchmod(f.fileno(), mode)
             if not hasattr(os, "fchmod"):  # pragma: no cover - Windows
                 os.chmod(tmp, mode)
             if expect is not None:  # narrow the window: check again right before the swap
