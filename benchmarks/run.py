@@ -27,7 +27,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # outside any git checkout: the tools honour .gitignore, which would hide a tree inside this repo
-TREES = os.environ.get("CM_BENCH_DIR") or os.path.join(tempfile.gettempdir(), "cartesia-migrate-bench")
+TREES = os.environ.get("CM_BENCH_DIR") or os.path.join(tempfile.gettempdir(), "cm-bench")  # no "cartesia" in the path: it would give every file Cartesia context
 sys.path.insert(0, HERE)
 import gen_dense  # noqa: E402
 
