@@ -25,7 +25,7 @@ from . import __version__, catalog, registry
 from .config import ConfigError, Overrides, Resolver, Settings
 from .discover import Missing, Target, discover
 from .finding import Edit, FileError, FileResult, Finding, Fix
-from .io import FileChanged, InputError, Source, encode, read_source, source_from_bytes, write_atomic
+from .io import FileChanged, InputError, Source, TooDeep, encode, read_source, source_from_bytes, write_atomic
 from .suppress import Suppressions, skip_file
 
 #: above this many files to parse, parse in worker processes
@@ -110,6 +110,24 @@ def analyze_python(source: Source, settings: Settings, models, codes: Sequence[s
                    module=None) -> List[Finding]:
     """All findings of one decoded Python source (suppressions applied).
 
+    A tree deeper than the default recursion limit lets the walk go (long implicit string
+    concatenations, which CPython compiles fine) is analysed again on a large stack.
+    """
+    try:
+        return _analyze_python(source, settings, models, codes, module)
+    except (TooDeep, RecursionError):
+        from .pyparse import call_with_deep_stack
+
+        try:
+            return call_with_deep_stack(_analyze_python, source, settings, models, codes, module)
+        except RecursionError:
+            raise TooDeep("too deeply nested to analyze")
+
+
+def _analyze_python(source: Source, settings: Settings, models, codes: Sequence[str],
+                    module=None) -> List[Finding]:
+    """All findings of one decoded Python source (suppressions applied).
+
     ``module`` is the already parsed ``source.text`` when the caller has it (fix passes).
     """
     import libcst as cst
@@ -141,7 +159,7 @@ def analyze_python(source: Source, settings: Settings, models, codes: Sequence[s
     try:
         walk(module, rules, stack)
     except RecursionError:
-        raise InputError("too deeply nested to analyze")
+        raise TooDeep("too deeply nested to analyze")
     if not ctx.reports:
         return []
 
@@ -156,7 +174,7 @@ def analyze_python(source: Source, settings: Settings, models, codes: Sequence[s
     try:
         positions = _Ranges(spans(module, wanted), index)
     except RecursionError:
-        raise InputError("too deeply nested to analyze")
+        raise TooDeep("too deeply nested to analyze")
     sup = Suppressions(text)
     findings: List[Finding] = []
     seen_fp: Dict[str, int] = {}

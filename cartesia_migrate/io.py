@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import codecs
 import errno
-import io
 import os
 import re
 import signal
@@ -35,6 +34,10 @@ MAX_BYTES = 10 * 1024 * 1024  # larger files are reported, not parsed
 
 class InputError(Exception):
     """A file we refuse or fail to read; str(self) is the one-line reason."""
+
+
+class TooDeep(InputError):
+    """Nesting deeper than the analysis can follow (even on a large stack)."""
 
 
 class FileChanged(Exception):

@@ -49,9 +49,7 @@ def parse_module(text: str):
     except cst.ParserSyntaxError as e:
         if cpython_error is not None:
             raise InputError(describe_syntax_error(cpython_error, text))
-        first = str(e.message).splitlines()[0] if e.message else "invalid syntax"
-        raise InputError("syntax error at line %d, column %d: %s" % (e.raw_line, e.raw_column + 1,
-                                                                    _shorten(first)))
+        raise InputError(_libcst_message(e))
     except RecursionError:
         raise InputError("too deeply nested to parse")
     except MemoryError:
@@ -157,6 +155,57 @@ def bracket_depth(text: str) -> "tuple[int, int]":
 
 
 # ---------------------------------------------------------------------------------------
+# deep trees
+
+#: stack of the thread that re-runs an analysis the default recursion limit stopped
+DEEP_STACK_BYTES = 512 * 1024 * 1024
+#: recursion limit while it runs (about 13 KB of stack per frame: safe on every CPython)
+DEEP_RECURSION_LIMIT = 40000
+
+
+def call_with_deep_stack(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` in a thread with a 512 MB stack and a recursion limit of 40,000.
+
+    For files that CPython compiles but whose libcst tree is deeper than the default limit
+    of 1,000 lets the (recursive) rule walk and code generation go: long implicit string
+    concatenations (``pydoc_data/topics.py``, long prompts split over hundreds of lines).
+    The stack is only reserved address space; the pages used are the ones touched.
+    """
+    import sys
+    import threading
+
+    box = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn(*args, **kwargs)
+        except BaseException as e:  # handed to the caller's thread
+            box["error"] = e
+
+    try:
+        old_size = threading.stack_size(DEEP_STACK_BYTES)
+    except (ValueError, RuntimeError):  # pragma: no cover - platform without settable stacks
+        return fn(*args, **kwargs)
+    try:
+        thread = threading.Thread(target=run, name="cartesia-migrate-deep", daemon=True)
+        old_limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old_limit, DEEP_RECURSION_LIMIT))
+        try:
+            thread.start()
+        finally:
+            threading.stack_size(old_size)
+        try:
+            thread.join()
+        finally:
+            sys.setrecursionlimit(old_limit)
+    except BaseException:
+        raise
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+# ---------------------------------------------------------------------------------------
 # messages
 
 _PY2_MESSAGES = ("Missing parentheses in call to 'print'", "Missing parentheses in call to 'exec'",
@@ -182,6 +231,19 @@ def describe_syntax_error(e: SyntaxError, text: str) -> str:
     if looks_like_python2(msg, src_line, col):
         out += " (this looks like Python 2 code; cartesia-migrate reads Python 3 only)"
     return out
+
+
+def _libcst_message(e) -> str:
+    """For a file CPython accepts and libcst does not (a libcst limitation, or syntax newer
+    than libcst knows): say so, with libcst's own position (its ``raw_line`` is off by one)."""
+    msg = str(getattr(e, "message", "") or "invalid syntax").splitlines()[0]
+    m = re.match(r"(?:parser error: )?error at (\d+):(\d+): (.*)", msg)
+    if m:
+        where = "line %s, column %d" % (m.group(1), int(m.group(2)) + 1)
+        msg = m.group(3)
+    else:
+        where = "line %d, column %d" % (e.raw_line, e.raw_column + 1)
+    return "libcst cannot parse this file, though CPython can: %s: %s" % (where, _shorten(msg, 120))
 
 
 def looks_like_python2(msg: str, line: str, col: int = 0) -> bool:

@@ -408,3 +408,57 @@ def test_symlinked_folder_loop_is_not_followed(tmp_path):
     r = invoke("check", "--offline", "--no-cache", ".", "--output-format", "json", cwd=tmp_path)
     assert r.code == 1
     assert [f["filename"] for f in json.loads(r.out)] == ["a/m.py"]
+
+
+# ---- deep but valid ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("expr", [
+    "(" + "\n".join("'line %d of a long prompt '" % i for i in range(3000)) + ")",  # implicit concatenation
+    " + ".join(["part"] * 800),  # a long left-recursive chain
+    "-" * 900 + "1",
+    "a" + ".b" * 700,
+    "(" * 150 + "1" + ")" * 150,
+])
+def test_deep_code_that_cpython_compiles_is_analysed_and_fixed(tmp_path, expr):
+    """Deeper than the default recursion limit lets libcst's tree be walked: analysed again on a
+    large stack instead of being refused (``pydoc_data/topics.py`` is such a file)."""
+    src = "from cartesia import Cartesia\nMODEL = 'sonic-english'\nTEXT = " + expr + "\n"
+    compile(src, "x.py", "exec")
+    (tmp_path / "deep.py").write_text(src)
+    r = invoke("fix", "--offline", "--no-cache", "deep.py", cwd=tmp_path)
+    assert r.code == 0, r.err
+    assert (tmp_path / "deep.py").read_text() == src.replace("sonic-english", "sonic-3.5-2026-05-04")
+
+
+@pytest.mark.parametrize("shape", ["parens", "brackets", "calls", "unary", "not", "chain", "attrs", "lambda",
+                                   "concat", "subscripts", "ifexp", "await"])
+def test_no_nesting_shape_crashes_the_process(shape):
+    """Every shape at depths around each limit: findings or a one-line InputError, never a crash."""
+    from cartesia_migrate.engine import check_source
+    from cartesia_migrate.io import InputError
+
+    make = {
+        "parens": lambda n: "(" * n + "1" + ")" * n,
+        "brackets": lambda n: "[" * n + "]" * n,
+        "calls": lambda n: "f(" * n + ")" * n,
+        "unary": lambda n: "~" * n + "1",
+        "not": lambda n: "not " * n + "x",
+        "chain": lambda n: " * ".join(["x"] * n),
+        "attrs": lambda n: "x" + ".y" * n,
+        "lambda": lambda n: "lambda: " * n + "1",
+        "concat": lambda n: "(" + " ".join(["'s'"] * n) + ")",
+        "subscripts": lambda n: "x" + "[0]" * n,
+        "ifexp": lambda n: "1 if x else " * n + "2",
+        "await": lambda n: "await " * n + "x",
+    }[shape]
+    for n in (10, 199, 201, 999, 1001, 3000, 20000):
+        body = "x = " + make(n) + "\n"
+        if shape == "await":
+            body = "async def f():\n    " + body
+        src = "import cartesia\nm = 'sonic-english'\n" + body
+        try:
+            found = check_source(src, "x.py")
+            assert [f.code for f in found] == ["CM101"], (shape, n)
+        except InputError as e:
+            assert "\n" not in str(e), e
+            assert any(m in str(e) for m in ("too deeply nested", "syntax error", "libcst cannot parse")), (shape, n, e)
