@@ -48,7 +48,14 @@ def _tree(root, count, templates=TEMPLATES):
 
 def _start(root, *extra):
     return subprocess.Popen([sys.executable, "-m", "cartesia_migrate", "fix", "--offline", "--no-cache", *extra, "."],
-                            cwd=str(root), stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                            cwd=str(root), stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=_default_sigint)
+
+
+def _default_sigint():
+    # pytest-xdist workers ignore SIGINT and children inherit SIG_IGN, so Python would install no
+    # KeyboardInterrupt handler: give the child what a terminal gives it
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _wait_for_first_fix(proc, want, timeout=120):

@@ -231,6 +231,7 @@ def test_signals_are_held_while_the_temp_file_exists(tmp_path):
     """In a process of its own: the held signal must reach the main thread (xdist runs tests elsewhere)."""
     code = """if True:
         import os, signal
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # xdist workers ignore SIGINT
         from cartesia_migrate import io
         got = []
         try:
