@@ -143,7 +143,7 @@ def _stdin_run(mode: str, opts: dict, unsafe: bool, diff: bool = False):
     from .engine import RunResult, fix_text, handler_for
     from .filetypes import kind_of
     from .finding import FileError, FileResult
-    from .io import InputError, source_from_bytes
+    from .io import InputError, encode, source_from_bytes
 
     name = opts["stdin_filename"] or "-"
     try:
@@ -162,16 +162,25 @@ def _stdin_run(mode: str, opts: dict, unsafe: bool, diff: bool = False):
             run.results.append(FileResult(name, findings=handler.analyze(source, settings, models, codes)))
         else:
             text, remaining, fixed = fix_text(source, settings, models, codes, unsafe, handler)
-            r = FileResult(name, findings=remaining, fixed=fixed, changed=text != source.text, new_text=text)
+            r = FileResult(name, findings=remaining, fixed=fixed, changed=text != source.text, new_text=text,
+                           new_bytes=encode(source, text) if text != source.text else raw)
             if diff and r.changed:
                 import difflib
 
                 r.diff = "".join(difflib.unified_diff(source.text.splitlines(True), text.splitlines(True),
                                                       fromfile="a/" + name, tofile="b/" + name))
             run.results.append(r)
-    except InputError as e:
-        run.errors.append(FileError(name, str(e)))
-        run.results.append(FileResult(name, error=run.errors[-1], new_text=raw.decode("utf-8", "replace")))
+    except Exception as e:  # the input goes back unchanged (an editor would replace its buffer)
+        if isinstance(e, InputError):
+            error = FileError(name, str(e))
+        else:
+            import traceback
+
+            first = (str(e).splitlines() or [""])[0][:200]
+            error = FileError(name, "internal error: %s%s (run with --verbose for the traceback)"
+                              % (type(e).__name__, ": " + first if first else ""), detail=traceback.format_exc())
+        run.errors.append(error)
+        run.results[:] = [FileResult(name, error=error, new_text=raw.decode("utf-8", "replace"), new_bytes=raw)]
     return run
 
 
@@ -213,7 +222,14 @@ def _report(run, mode: str, fmt: str, statistics: bool, exit_zero: bool, diff: b
     if stdin_fix:
         # fixed source to stdout, diagnostics to stderr (like ruff)
         r = run.results[0]
-        out.write(r.new_text or "")
+        data = r.new_bytes if r.new_bytes is not None else (r.new_text or "").encode("utf-8")
+        out.flush()
+        buffer = getattr(out, "buffer", None)
+        if buffer is not None:  # bytes as they came: encoding, BOM and newlines untouched
+            buffer.write(data)
+            buffer.flush()
+        else:  # pragma: no cover - a text-only stream
+            out.write(r.new_text or "")
         out.flush()
         out = sys.stderr
     if diff:

@@ -71,4 +71,6 @@ class FileResult:
     changed: bool = False
     diff: Optional[str] = None
     new_text: Optional[str] = None
+    #: stdin fix: the bytes to print (the input's own encoding, BOM and newlines)
+    new_bytes: Optional[bytes] = None
     applied: list = field(default_factory=list)  # findings whose fixes were applied (fix mode)

@@ -283,3 +283,30 @@ def test_concurrent_writers_in_threads_leave_a_whole_file(tmp_path):
         t.join()
     assert p.read_bytes() in payloads
     assert os.listdir(str(tmp_path)) == ["a.py"]
+
+
+# ---- stdin ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, fixed", [
+    (codecs.BOM_UTF8 + b'# coding: utf-8\r\nimport cartesia\r\nm = "sonic-english"  # \xc3\xa9\r\n',
+     codecs.BOM_UTF8 + b'# coding: utf-8\r\nimport cartesia\r\nm = "sonic-3.5-2026-05-04"  # \xc3\xa9\r\n'),
+    (b'# -*- coding: latin-1 -*-\nimport cartesia\nm = "sonic-english"  # \xe9\n',
+     b'# -*- coding: latin-1 -*-\nimport cartesia\nm = "sonic-3.5-2026-05-04"  # \xe9\n'),
+    (b'import cartesia\rm = "sonic-english"\r', b'import cartesia\rm = "sonic-3.5-2026-05-04"\r'),
+])
+def test_fix_stdin_prints_bytes_in_the_inputs_own_encoding(tmp_path, raw, fixed):
+    r = subprocess.run([sys.executable, "-m", "cartesia_migrate", "fix", "--offline", "-"], input=raw,
+                       capture_output=True, cwd=str(tmp_path), timeout=120)
+    assert r.returncode == 0, r.stderr.decode()
+    assert r.stdout == fixed
+
+
+@pytest.mark.parametrize("raw", [b'import cartesia\r\nx = "\xff"\r\n', b"import cartesia\nx = 1\x00\n",
+                                 b"import cartesia\nx = " + b"(" * 3000 + b")" * 3000 + b"\n"])
+def test_fix_stdin_echoes_a_bad_input_unchanged(tmp_path, raw):
+    """An editor replaces its buffer with stdout: a file we cannot read must come back as it was."""
+    r = subprocess.run([sys.executable, "-m", "cartesia_migrate", "fix", "--offline", "-"], input=raw,
+                       capture_output=True, cwd=str(tmp_path), timeout=120)
+    assert r.returncode == 2
+    assert r.stdout == raw
+    assert [line for line in r.stderr.decode().splitlines() if line.startswith("-: error: ")]

@@ -16,12 +16,16 @@ import warnings
 
 import hypothesmith
 import libcst as cst
+import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from cartesia_migrate import catalog
 from cartesia_migrate.docs import load_doc, parse_doc
 from cartesia_migrate.engine import Job, check_source, fix_source, run_job
 from cartesia_migrate.io import InputError
+
+# hypothesmith compiles what it generates: "'int' object is not callable" and friends
+pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
 
 COMMON = dict(deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
