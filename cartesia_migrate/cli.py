@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import List, Optional
+from typing import Optional
 
 import click
 
@@ -54,12 +54,12 @@ class _RedactingGroup(click.Group):
             raise
         except (click.exceptions.Exit, click.Abort):
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as e:
             if ctx.invoked_subcommand == "fix":
                 _err("cartesia-migrate: interrupted; every file is either unchanged or completely fixed")
             else:
                 _err("cartesia-migrate: interrupted")
-            ctx.exit(130)
+            ctx.exit(128 + getattr(e, "signum", 2))
         except Exception as e:
             import errno
 
@@ -184,9 +184,52 @@ def _stdin_run(mode: str, opts: dict, unsafe: bool, diff: bool = False):
     return run
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM/SIGHUP: stopped like Ctrl-C (queued files cancelled, running ones finish whole)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__()
+        self.signum = signum
+
+
+def _stop_like_ctrl_c() -> dict:
+    """Install the handlers; returns the previous ones (to restore)."""
+    import signal
+    import threading
+
+    old: dict = {}
+    if threading.current_thread() is not threading.main_thread():
+        return old  # signal handlers can only be set from the main thread
+
+    def handler(signum, _frame):
+        raise _Terminated(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            num = getattr(signal, name)
+            old[num] = signal.signal(num, handler)
+    return old
+
+
+def _restore_signals(old: dict) -> None:
+    import signal
+
+    for num, previous in old.items():
+        signal.signal(num, previous)
+
+
 def _do(mode: str, paths, *, unsafe=False, diff=False, **opts):
+    old_handlers = _stop_like_ctrl_c()
+    try:
+        return _do_run(mode, paths, unsafe=unsafe, diff=diff, **opts)
+    finally:
+        _restore_signals(old_handlers)
+
+
+def _do_run(mode: str, paths, *, unsafe=False, diff=False, **opts):
     from .config import ConfigError
     from .engine import check_paths, fix_paths
+
 
     opts["overrides"] = _overrides(opts.pop("select"), opts.pop("ignore"), opts.pop("exclude"),
                                    opts.pop("extend_exclude"), opts["offline"])

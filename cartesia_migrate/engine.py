@@ -130,8 +130,6 @@ def _analyze_python(source: Source, settings: Settings, models, codes: Sequence[
 
     ``module`` is the already parsed ``source.text`` when the caller has it (fix passes).
     """
-    import libcst as cst
-
     from .bindings import Bindings, BindingTracker
     from .positions import spans
     from .walk import walk
@@ -490,8 +488,20 @@ def _init_worker(models) -> None:
     # Ctrl-C reaches the whole process group: the main process alone decides (it cancels
     # the queued files and waits for the running ones, whose writes are atomic)
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose main process died (SIGKILL) would wait for work forever, holding the
+    output pipes of whoever ran us (a CI step would hang): leave within a second."""
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def _run_job_in_worker(job: Job) -> FileResult:

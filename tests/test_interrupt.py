@@ -165,6 +165,33 @@ def test_sigkill_leaves_no_half_written_file(tmp_path, delay):
     _finish_and_verify(tmp_path, want)
 
 
+def test_sigterm_to_the_main_process_stops_like_ctrl_c(tmp_path):
+    """`timeout 60 cartesia-migrate fix .` or a CI cancel: SIGTERM to the main process only.
+    Its workers must not outlive it (they would hold the CI step's output pipes open)."""
+    want = _tree(tmp_path, 120)
+    proc = _start(tmp_path)
+    assert _wait_for_first_fix(proc, want)
+    os.kill(proc.pid, signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, err.decode()
+    assert "interrupted" in err.decode() and "Traceback" not in err.decode()
+    assert _group_gone(proc.pid)
+    counts = _states(want)
+    assert counts["new"] >= 1 and counts["old"] >= 1, counts
+    assert _temp_files(tmp_path) == []
+
+
+def test_workers_do_not_outlive_a_killed_main_process(tmp_path):
+    want = _tree(tmp_path, 120)
+    proc = _start(tmp_path)
+    assert _wait_for_first_fix(proc, want)
+    os.kill(proc.pid, signal.SIGKILL)  # the main process only: its workers are orphaned
+    proc.wait(timeout=30)
+    assert _group_gone(proc.pid, timeout=15), "orphaned workers kept running"
+    proc.communicate(timeout=30)  # and the pipes they held are closed
+    _states(want)
+
+
 def test_two_fix_runs_at_once(tmp_path):
     want = _tree(tmp_path, 100)
     a = _start(tmp_path)
