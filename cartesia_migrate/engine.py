@@ -388,7 +388,7 @@ def fix_text(source: Source, settings: Settings, models, codes, unsafe: bool,
     """Apply fixes until nothing applicable is left.  Returns (text, remaining, fixed count);
     the findings whose fixes were applied are appended to ``log``."""
     handler = handler or HANDLERS["python"]
-    text = source.text
+    text = original = source.text
     fixed = 0
     findings = handler.analyze(source, settings, models, codes)
     for _ in range(MAX_FIX_PASSES):
@@ -409,6 +409,15 @@ def fix_text(source: Source, settings: Settings, models, codes, unsafe: bool,
             log.extend(chosen)
         source = replace(source, text=text, raw=b"")
         findings = handler.analyze(source, settings, models, codes)
+    if text != original and getattr(handler, "kind", None) == "python":
+        # libcst accepts code CPython's compiler refuses (an import above `from __future__`,
+        # `return` outside a function): what compiled before must compile after
+        from .pyparse import compile_problem
+
+        problem = compile_problem(text)
+        if problem is not None and compile_problem(original) is None:
+            raise InputError("internal error: the fixed code would not compile (%s); file left unchanged"
+                             % problem)
     return text, findings, fixed
 
 

@@ -154,6 +154,19 @@ def bracket_depth(text: str) -> "tuple[int, int]":
     return best, text.count("\n", 0, best_pos) + 1
 
 
+def compile_problem(text: str) -> Optional[str]:
+    """None when CPython compiles ``text`` (or cannot tell: too deep), else a one-line reason."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            compile(text, "<fixed>", "exec", dont_inherit=True)
+        except SyntaxError as e:
+            return "line %s: %s" % (e.lineno, _shorten(str(e.msg or "invalid syntax"), 120))
+        except (ValueError, RecursionError, MemoryError, OverflowError):
+            return None
+    return None
+
+
 # ---------------------------------------------------------------------------------------
 # deep trees
 

@@ -462,3 +462,30 @@ def test_no_nesting_shape_crashes_the_process(shape):
         except InputError as e:
             assert "\n" not in str(e), e
             assert any(m in str(e) for m in ("too deeply nested", "syntax error", "libcst cannot parse")), (shape, n, e)
+
+
+def test_a_fix_cpython_would_not_compile_is_never_written():
+    """libcst accepts `import os` above `from __future__ import ...`; CPython's compiler does not.
+    A fix producing it is an internal error and the file keeps its bytes."""
+    from cartesia_migrate import models
+    from cartesia_migrate.config import Settings
+    from cartesia_migrate.engine import fix_text
+    from cartesia_migrate.finding import Edit, Finding, Fix
+    from cartesia_migrate.io import InputError, Source
+
+    class BadRule:
+        kind = "python"
+
+        def analyze(self, source, *_a):
+            if source.text.startswith("import os"):
+                return []
+            edit = Edit("import os\n", 0, 0, (1, 1), (1, 1))
+            return [Finding("CM101", "n", "m", "x.py", (1, 1), (1, 1), fix=Fix("safe", "m", (edit,)))]
+
+        def validate(self, text):
+            return None  # libcst would say it parses
+
+    text = 'from __future__ import annotations\nimport cartesia\n'
+    with pytest.raises(InputError, match="would not compile .*from __future__ imports must occur"):
+        fix_text(Source("x.py", b"", text, "utf-8", False, "\n"), Settings(), models.bundled(), ["CM101"],
+                 False, BadRule())
