@@ -42,6 +42,28 @@ def _finding_from_json(d: dict) -> Finding:
     return Finding(**d)
 
 
+def _pos(p) -> bool:
+    return isinstance(p, tuple) and len(p) == 2 and all(type(x) is int and x >= 0 for x in p)
+
+
+def _plausible(f: Finding) -> bool:
+    """Valid JSON can still be damaged: reject what could not have been written by put()."""
+    if not (isinstance(f.code, str) and f.code[:2] == "CM" and f.code[2:].isdigit()):
+        return False
+    if not all(isinstance(x, str) for x in (f.name, f.message, f.path, f.severity)):
+        return False
+    if not (_pos(f.location) and _pos(f.end_location)):
+        return False
+    if f.fix is not None:
+        if not (isinstance(f.fix.message, str) and isinstance(f.fix.applicability, str)):
+            return False
+        for e in f.fix.edits:
+            if not (isinstance(e.content, str) and type(e.start_offset) is int and type(e.end_offset) is int
+                    and 0 <= e.start_offset <= e.end_offset):
+                return False
+    return True
+
+
 class FindingsCache:
     def __init__(self, root: str) -> None:
         self.dir = os.path.join(root, "findings")
@@ -60,14 +82,17 @@ class FindingsCache:
         return os.path.join(self.dir, key[:2], key + ".json")
 
     def get(self, key: Optional[str]) -> Optional[List[Finding]]:
+        """The cached findings, or None: missing, unreadable, not JSON, or not findings."""
         if key is None:
             return None
-        try:
-            with open(self._file(key), encoding="utf-8") as f:
-                data = json.load(f)
-            return [_finding_from_json(d) for d in data]
-        except (OSError, ValueError, TypeError, KeyError):
+        from .io import InputError, read_bytes
+
+        try:  # read_bytes: never blocks on a FIFO planted in the cache folder
+            raw, _st = read_bytes(self._file(key), 64 * 1024 * 1024)
+            found = [_finding_from_json(d) for d in json.loads(raw.decode("utf-8"))]
+        except (InputError, OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
+        return found if all(_plausible(f) for f in found) else None
 
     def put(self, key: Optional[str], findings: List[Finding]) -> None:
         if key is None or not self._ok:

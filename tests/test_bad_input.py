@@ -310,6 +310,32 @@ def test_corrupt_cache_is_a_miss(tmp_path, garbage):
     assert "Traceback" not in again.err and "error" not in again.err
 
 
+@pytest.mark.parametrize("damage", ["location", "code", "edit", "fifo"])
+def test_damaged_cache_entry_that_is_still_json_is_a_miss(tmp_path, damage):
+    cache = tmp_path / "cache"
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "m.py").write_text(BAD_MODEL)
+    env = {"CARTESIA_MIGRATE_CACHE_DIR": str(cache)}
+    first = run_cli("check", "--offline", ".", cwd=tmp_path / "proj", env=env)
+    (entry,) = [f for f in _cache_files(cache) if os.sep + "findings" + os.sep in f]
+    if damage == "fifo":  # a FIFO where an entry should be: never opened (it would block)
+        os.unlink(entry)
+        os.mkfifo(entry)
+    else:
+        with open(entry) as fh:
+            data = json.load(fh)
+        if damage == "location":
+            data[0]["location"] = "2:9"
+        elif damage == "code":
+            data[0]["code"] = 101
+        else:
+            data[0]["fix"]["edits"][0]["start_offset"] = -5
+        with open(entry, "w") as fh:
+            json.dump(data, fh)
+    again = run_cli("check", "--offline", ".", cwd=tmp_path / "proj", env=env)
+    assert (again.code, again.out) == (first.code, first.out)
+
+
 def test_cache_folder_that_is_a_file(tmp_path):
     (tmp_path / "cache").write_text("not a folder")
     (tmp_path / "a.py").write_text(BAD_MODEL)
