@@ -515,3 +515,16 @@ def test_a_fix_cpython_would_not_compile_is_never_written():
     with pytest.raises(InputError, match="would not compile .*from __future__ imports must occur"):
         fix_text(Source("x.py", b"", text, "utf-8", False, "\n"), Settings(), models.bundled(), ["CM101"],
                  False, BadRule())
+
+
+def test_fifo_in_place_of_the_models_cache_does_not_block(tmp_path, monkeypatch):
+    from cartesia_migrate.models import live
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CARTESIA_MIGRATE_CACHE_DIR", str(cache))
+    path = live.cache_file(live.DEFAULT_BASE_URL)
+    os.makedirs(os.path.dirname(path))
+    os.mkfifo(path)
+    (tmp_path / "a.py").write_text(BAD_MODEL)
+    r = run_cli("check", "--offline", "a.py", cwd=tmp_path)
+    assert r.code == 1 and "a.py:2:9: CM101" in r.out

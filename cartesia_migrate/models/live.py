@@ -97,10 +97,12 @@ def cache_file(base: str) -> str:
 
 def read_cache(base: str) -> Optional[dict]:
     """The cache entry for ``base``, or None (missing, corrupt, other format: a miss)."""
-    try:
-        with open(cache_file(base), encoding="utf-8") as f:
-            entry = json.load(f)
-    except (OSError, ValueError):
+    from ..io import InputError, read_bytes
+
+    try:  # read_bytes: a FIFO or device where the entry should be is never opened
+        raw, _st = read_bytes(cache_file(base), 16 * 1024 * 1024)
+        entry = json.loads(raw.decode("utf-8"))
+    except (InputError, OSError, ValueError):
         return None
     if not isinstance(entry, dict) or entry.get("format") != CACHE_FORMAT or entry.get("base_url") != base:
         return None
