@@ -159,8 +159,6 @@ def settings_from_table(table: dict, root: str, source: str) -> Settings:
 
 def load_file(path: str) -> Optional[Settings]:
     """Settings from one TOML file, or None when it has no [tool.cartesia-migrate]."""
-    if os.path.exists(path) and not os.path.isfile(path):  # a folder, FIFO or device: never opened
-        raise ConfigError("%s: cannot read: not a regular file" % path)
     try:
         with open(path, "rb") as f:
             data = tomllib.load(f)
