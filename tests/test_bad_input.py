@@ -12,6 +12,9 @@ import pytest
 from .conftest import run_cli
 from .inproc import invoke
 
+# FIFOs, symlinks, POSIX signals and modes: the contract is the same on Windows, these tests are not
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file system and signals")
+
 BAD_MODEL = 'from cartesia import Cartesia\nMODEL = "sonic-english"\n'
 FIXED_MODEL = 'from cartesia import Cartesia\nMODEL = "sonic-3.5-2026-05-04"\n'
 
