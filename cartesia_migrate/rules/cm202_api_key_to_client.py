@@ -30,6 +30,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from ._model_ids import string_value
 from ..bindings import dotted_name
 from ..rule import Rule
 from .cm201_hardcoded_api_key import is_key_literal, is_test_path
@@ -87,13 +88,7 @@ def key_named(parts: List[str]) -> bool:
 
 
 def _string(node: cst.CSTNode) -> Optional[str]:
-    if isinstance(node, cst.SimpleString):
-        try:
-            v = node.evaluated_value
-        except Exception:
-            return None
-        return v if isinstance(v, str) else None
-    return None
+    return string_value(node) if isinstance(node, cst.SimpleString) else None
 
 
 def _path(node: cst.CSTNode) -> Optional[List[str]]:

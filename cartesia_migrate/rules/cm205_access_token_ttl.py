@@ -20,6 +20,7 @@ from typing import Dict, List, Optional, Tuple, Union
 
 import libcst as cst
 
+from ._model_ids import string_value
 from ..bindings import dotted_name
 from ..rule import Rule
 
@@ -31,13 +32,7 @@ Number = Union[int, float]
 
 
 def _string(node: cst.CSTNode) -> Optional[str]:
-    if isinstance(node, cst.SimpleString):
-        try:
-            v = node.evaluated_value
-        except Exception:
-            return None
-        return v if isinstance(v, str) else None
-    return None
+    return string_value(node) if isinstance(node, cst.SimpleString) else None
 
 
 class AccessTokenTtl(Rule):
