@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/run.py [--runs 3] [--quick]
 
-Builds, reproducibly, under $CM_BENCH_DIR (default: <tmp>/cartesia-migrate-bench):
+Builds, reproducibly, under $CM_BENCH_DIR (default: <tmp>/cm-bench):
 
 - sparse: every .py file of this environment's site-packages (what the test extra
   installs: libcst, hypothesis, mypy, cartesia, ...; a few percent mention Cartesia)

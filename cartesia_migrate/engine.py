@@ -107,33 +107,38 @@ class _Stack(list):
 
 
 def analyze_python(source: Source, settings: Settings, models, codes: Sequence[str],
-                   module=None) -> List[Finding]:
+                   module=None, deps: Optional[dict] = None) -> List[Finding]:
     """All findings of one decoded Python source (suppressions applied).
 
     A tree deeper than the default recursion limit lets the walk go (long implicit string
     concatenations, which CPython compiles fine) is analysed again on a large stack.
     """
     try:
-        return _analyze_python(source, settings, models, codes, module)
+        return _analyze_python(source, settings, models, codes, module, deps)
     except (TooDeep, RecursionError):
         from .pyparse import call_with_deep_stack
 
         try:
-            return call_with_deep_stack(_analyze_python, source, settings, models, codes, module)
+            return call_with_deep_stack(_analyze_python, source, settings, models, codes, module, deps)
         except RecursionError:
             raise TooDeep("too deeply nested to analyze")
 
 
 def _analyze_python(source: Source, settings: Settings, models, codes: Sequence[str],
-                    module=None) -> List[Finding]:
+                    module=None, deps: Optional[dict] = None) -> List[Finding]:
     """All findings of one decoded Python source (suppressions applied).
 
     ``module`` is the already parsed ``source.text`` when the caller has it (fix passes).
+    ``deps`` (for ``fix_text``) receives, per finding (by ``id``), the source ranges of the
+    other nodes it depends on, or None when it depends on the whole file (an import).
     """
+    import libcst as cst
+
     from .bindings import Bindings, BindingTracker
     from .positions import spans
     from .walk import walk
-    from .rule import FileContext, InsertAfter, InsertAtOffset, InsertBefore, Replace
+    from .rule import (Append, FileContext, InsertAfter, InsertAtOffset, InsertBefore, Prepend, Replace,
+                       ReplaceIn)
 
     text = source.text
     classes = registry.select(codes, "python")
@@ -145,6 +150,8 @@ def _analyze_python(source: Source, settings: Settings, models, codes: Sequence[
     if not g.search(data) and not g.search(bpath):
         return []
     classes = registry.applicable(classes, data, bpath)
+    if not classes:  # the file mentions Cartesia, but no rule's trigger tokens: nothing can fire
+        return []
     if module is None:
         from .pyparse import parse_module  # CPython checks it first: libcst can crash the process
 
@@ -169,6 +176,9 @@ def _analyze_python(source: Source, settings: Settings, models, codes: Sequence[
         if rep.statement is not None:
             wanted.append(rep.statement)
         wanted.extend(e.node for e in rep.edits if hasattr(e, "node"))
+        wanted.extend(rep.related)
+        if deps is not None and rep.edits and isinstance(rep.node, cst.Call):
+            wanted.append(rep.node.func)
     try:
         positions = _Ranges(spans(module, wanted), index)
     except RecursionError:
@@ -207,6 +217,16 @@ def _analyze_python(source: Source, settings: Settings, models, codes: Sequence[
                     if line >= len(index.starts):  # the node ends on the last line
                         content = "\n" + content if not text.endswith(("\n", "\r")) else content
                     edits.append(make_edit(index, off, off, _with_newline(content, source.newline)))
+                elif isinstance(req, (Prepend, Append)):
+                    r = positions[req.node]
+                    pos = r.start if isinstance(req, Prepend) else r.end
+                    off = index.offset(pos.line, pos.column)
+                    edits.append(make_edit(index, off, off, _with_newline(req.text, source.newline)))
+                elif isinstance(req, ReplaceIn):
+                    r = positions[req.node]
+                    off = index.offset(r.start.line, r.start.column)
+                    edits.append(make_edit(index, off + req.start, off + req.end,
+                                           _with_newline(req.text, source.newline)))
                 elif isinstance(req, InsertAtOffset):
                     edits.append(make_edit(index, req.offset, req.offset,
                                            _with_newline(req.text, source.newline)))
@@ -216,12 +236,23 @@ def _analyze_python(source: Source, settings: Settings, models, codes: Sequence[
         key = "%s:%s" % (rep.code, text[start:end])
         occ = seen_fp.get(key, 0)
         seen_fp[key] = occ + 1
-        findings.append(Finding(
+        finding = Finding(
             code=rep.code, name=info.name, message=rep.message, path=source.path,
             location=(rng.start.line, rng.start.column + 1), end_location=(rng.end.line, rng.end.column + 1),
             severity=rep.severity, fix=fix, noqa_row=noqa_row, url=info.url,
             fingerprint=fingerprint(rep.code, text, start, end, occ),
-        ))
+        )
+        findings.append(finding)
+        if deps is not None:
+            if _is_import(rep.statement):  # what an import's finding says depends on every use
+                deps[id(finding)] = None
+            elif rep.code.startswith("CM4") and _binds(rep.statement) and not (
+                    fix is not None and _args_only(rep.node, fix, positions)):
+                # fixing an SDK call whose result is bound (its method, what wraps it: not
+                # just its arguments) changes what the uses of the names are
+                deps[id(finding)] = ("binds", _bound_names(rep.statement))
+            elif rep.related:
+                deps[id(finding)] = [positions.offsets[id(n)] for n in rep.related]
     return _dedupe(findings)
 
 
@@ -256,6 +287,75 @@ class _Ranges:
 
     def get(self, node):
         return self[node] if id(node) in self.offsets else None
+
+
+def _is_import(statement) -> bool:
+    import libcst as cst
+
+    return isinstance(statement, cst.SimpleStatementLine) and \
+        any(isinstance(b, (cst.Import, cst.ImportFrom)) for b in statement.body)
+
+
+def _binds(statement) -> bool:
+    import libcst as cst
+
+    if isinstance(statement, cst.SimpleStatementLine):
+        return any(isinstance(b, (cst.Assign, cst.AnnAssign, cst.AugAssign)) for b in statement.body)
+    return isinstance(statement, (cst.With, cst.For))
+
+
+def _args_only(call, fix: Fix, positions: "_Ranges") -> bool:
+    """Whether every edit of ``fix`` lies inside the argument list of ``call`` (or inside the
+    argument the finding is on)."""
+    import libcst as cst
+
+    if not isinstance(call, cst.Call):
+        # a finding on an argument or a value (not on a name: the callee), fixed inside it
+        if isinstance(call, (cst.Name, cst.Attribute)) or id(call) not in positions.offsets:
+            return False
+        s, e = positions.offsets[id(call)]
+        return all(s <= x.start_offset and x.end_offset <= e for x in fix.edits)
+    s, e = positions.offsets[id(call)]
+    _fs, fe = positions.offsets[id(call.func)]
+    return all(fe < x.start_offset and x.end_offset < e for x in fix.edits)
+
+
+def _bound_names(statement) -> Optional[Tuple[str, ...]]:
+    """The names a binding statement binds (for ``self.ws = ...``: ``ws``); None when a
+    target is not a plain name or attribute."""
+    import libcst as cst
+
+    targets: List = []
+    if isinstance(statement, cst.SimpleStatementLine):
+        for b in statement.body:
+            if isinstance(b, cst.Assign):
+                targets += [t.target for t in b.targets]
+            elif isinstance(b, (cst.AnnAssign, cst.AugAssign)):
+                targets.append(b.target)
+    elif isinstance(statement, cst.With):
+        targets += [i.asname.name for i in statement.items if i.asname is not None]
+    elif isinstance(statement, cst.For):
+        targets.append(statement.target)
+    names: List[str] = []
+    while targets:
+        t = targets.pop()
+        if isinstance(t, cst.Name):
+            names.append(t.value)
+        elif isinstance(t, cst.Attribute):
+            names.append(t.attr.value)
+        elif isinstance(t, (cst.Tuple, cst.List)):
+            targets += [e.value for e in t.elements]
+        else:
+            return None
+    return tuple(names)
+
+
+def _used_as_object(names: Optional[Tuple[str, ...]], text: str) -> bool:
+    """Whether any of ``names`` is followed by an attribute access somewhere in ``text``:
+    what an SDK rule could see through the binding (``ws.send``, ``event.data``)."""
+    if names is None:
+        return True
+    return any(re.search(r"\b%s\s*\." % re.escape(n), text) for n in names)
 
 
 def _is_multiline_string(node) -> bool:
@@ -295,14 +395,15 @@ class PythonHandler:
     def __init__(self) -> None:
         self._validated = None  # (text, module) of the last fixed text that parsed
 
-    def analyze(self, source: Source, settings: Settings, models, codes) -> List[Finding]:
+    def analyze(self, source: Source, settings: Settings, models, codes, deps: Optional[dict] = None
+                ) -> List[Finding]:
         module = None
         last = self._validated
         if last is not None:
             self._validated = None
             if last[0] == source.text:  # the fix pass already parsed this text: parse once
                 module = last[1]
-        return analyze_python(source, settings, models, codes, module=module)
+        return analyze_python(source, settings, models, codes, module=module, deps=deps)
 
     def validate(self, text: str) -> Optional[str]:
         """None when ``text`` parses, else the reason."""
@@ -384,14 +485,27 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
 
 
 def fix_text(source: Source, settings: Settings, models, codes, unsafe: bool,
-             handler=None, log: Optional[List[Finding]] = None) -> Tuple[str, List[Finding], int]:
+             handler=None, log: Optional[List[Finding]] = None,
+             verify: bool = False) -> Tuple[str, List[Finding], int]:
     """Apply fixes until nothing applicable is left.  Returns (text, remaining, fixed count);
-    the findings whose fixes were applied are appended to ``log``."""
+    the findings whose fixes were applied are appended to ``log``.
+
+    A fix never leaves code that another fix or finding would change (the rule docs, the
+    round-trip corpus and tests/test_fix_passes.py check that every fix is final), so
+    when the first pass applied every applicable fix and no applied edit touches a
+    finding left over, the fixed text is not analysed again: CPython compiles it (the
+    output must parse) and the findings left keep their places, moved past the edits.
+    Otherwise -- overlapping fixes wait for a later pass, or ``verify`` -- each pass's
+    output is parsed and analysed again, up to ``MAX_FIX_PASSES`` times.
+    """
     handler = handler or HANDLERS["python"]
     text = original = source.text
     fixed = 0
-    findings = handler.analyze(source, settings, models, codes)
-    for _ in range(MAX_FIX_PASSES):
+    python = getattr(handler, "kind", None) == "python"
+    deps: Optional[dict] = {} if python and not verify else None
+    findings = handler.analyze(source, settings, models, codes, deps) if deps is not None else \
+        handler.analyze(source, settings, models, codes)
+    for npass in range(MAX_FIX_PASSES):
         chosen: List[Finding] = []
         edits, applied = select_edits(findings, unsafe, chosen)
         if not edits:
@@ -399,6 +513,21 @@ def fix_text(source: Source, settings: Settings, models, codes, unsafe: bool,
         new_text = apply_edits(text, edits)
         if new_text == text:
             break
+        if npass == 0 and python and not verify and applied == _applicable(findings, unsafe):
+            left = None
+            if not any(deps.get(id(f), ()) is None or
+                       (isinstance(deps.get(id(f)), tuple) and _used_as_object(deps[id(f)][1], text))
+                       for f in chosen):
+                left = _carried_over([f for f in findings if not _in(f, chosen)], edits, text, new_text, deps,
+                                     chosen)
+            if left is not None:
+                from .pyparse import compile_problem
+
+                if compile_problem(new_text) is None:  # compiles: it parses, with libcst too
+                    if log is not None:
+                        log.extend(chosen)
+                    return new_text, left, applied
+                # CPython refuses it: libcst decides below (syntax newer than this interpreter)
         problem = handler.validate(new_text)
         if problem is not None:
             raise InputError("internal error: the fixed code does not parse (%s); file left unchanged"
@@ -409,7 +538,7 @@ def fix_text(source: Source, settings: Settings, models, codes, unsafe: bool,
             log.extend(chosen)
         source = replace(source, text=text, raw=b"")
         findings = handler.analyze(source, settings, models, codes)
-    if text != original and getattr(handler, "kind", None) == "python":
+    if text != original and python:
         # libcst accepts code CPython's compiler refuses (an import above `from __future__`,
         # `return` outside a function): what compiled before must compile after
         from .pyparse import compile_problem
@@ -419,6 +548,87 @@ def fix_text(source: Source, settings: Settings, models, codes, unsafe: bool,
             raise InputError("internal error: the fixed code would not compile (%s); file left unchanged"
                              % problem)
     return text, findings, fixed
+
+
+def _applicable(findings: Sequence[Finding], unsafe: bool) -> int:
+    return sum(1 for f in findings if f.fix and f.fix.edits and (f.fix.applicability == catalog.SAFE or unsafe))
+
+
+def _in(f: Finding, chosen: Sequence[Finding]) -> bool:
+    return any(f is c for c in chosen)
+
+
+def _carried_over(left: Sequence[Finding], edits: Sequence[Edit], old: str, new: str,
+                  deps: dict, applied: Sequence[Finding] = ()) -> Optional[List[Finding]]:
+    """``left`` (findings of ``old``) moved to their places in ``new`` (``old`` with ``edits``
+    applied); None when an edit touches one of them, its fix or a node it depends on
+    (``deps``, from the analysis): only a new analysis can tell.
+
+    A finding at a use of a constant whose definition the same rule just fixed is gone
+    (the definition's new value is final)."""
+    if not left:
+        return []
+    old_index = LineIndex(old)
+    fixed_here = {(f.code, old_index.offset(f.location[0], f.location[1] - 1),
+                   old_index.offset(f.end_location[0], f.end_location[1] - 1)) for f in applied}
+    spans = sorted((e.start_offset, e.end_offset, len(e.content) - (e.end_offset - e.start_offset))
+                   for e in edits)
+
+    def touches(s: int, e: int, inside_ok: bool = False) -> bool:
+        """An edit overlaps [s, e) -- one strictly inside it is fine with ``inside_ok`` (the
+        range of a finding on a whole call whose argument another fix changed)."""
+        for es, ee, _d in spans:
+            if inside_ok and s < es and ee < e:
+                continue
+            if es == ee:
+                if s < es < e or (s == e == es):
+                    return True
+            elif es < e and s < ee or (s == e and es < s < ee):
+                return True
+        return False
+
+    def moved(o: int, end: bool) -> int:
+        shift = 0
+        for es, ee, d in spans:
+            if ee > o or (end and es == ee == o):
+                continue
+            shift += d
+        return o + shift
+
+    new_index = LineIndex(new)
+    out: List[Finding] = []
+    seen_fp: Dict[str, int] = {}
+    for f in left:
+        s = old_index.offset(f.location[0], f.location[1] - 1)
+        e = old_index.offset(f.end_location[0], f.end_location[1] - 1)
+        if touches(s, e, inside_ok=True) or \
+                (f.fix and any(touches(x.start_offset, x.end_offset) for x in f.fix.edits)):
+            return None
+        if id(f) in deps and not isinstance(deps[id(f)], tuple):
+            related = deps[id(f)]
+            if related and all((f.code, a, b) in fixed_here for a, b in related):
+                continue
+            if related is None or any(touches(a, b) or (a <= es and ee <= b) for a, b in related
+                                      for es, ee, _d in spans):
+                return None
+        ns, ne = moved(s, False), moved(e, True)
+        loc, end_loc = new_index.position(ns), new_index.position(ne)
+        noqa_row = f.noqa_row
+        if noqa_row == f.location[0]:
+            noqa_row = loc[0]
+        elif noqa_row == f.end_location[0]:
+            noqa_row = end_loc[0]
+        fix = f.fix
+        if fix is not None:
+            fix = replace(fix, edits=tuple(make_edit(new_index, moved(x.start_offset, False),
+                                                     moved(x.end_offset, True), x.content)
+                                           for x in fix.edits))
+        key = "%s:%s" % (f.code, new[ns:ne])
+        occ = seen_fp.get(key, 0)
+        seen_fp[key] = occ + 1
+        out.append(replace(f, location=loc, end_location=end_loc, noqa_row=noqa_row, fix=fix,
+                           fingerprint=fingerprint(f.code, new, ns, ne, occ)))
+    return out
 
 
 # ---------------------------------------------------------------------------------------

@@ -52,7 +52,38 @@ class InsertAtOffset:
     text: str
 
 
-EditRequest = Union[Replace, InsertBefore, InsertAfter, InsertAtOffset]
+@dataclass(frozen=True)
+class Prepend:
+    """Insert ``text`` right before ``node`` (at the start of its source range)."""
+
+    node: cst.CSTNode
+    text: str
+
+
+@dataclass(frozen=True)
+class Append:
+    """Insert ``text`` right after ``node`` (at the end of its source range).
+
+    Small edits around a node instead of a ``Replace`` of all of it leave the node's
+    inside free for other rules' fixes in the same pass.
+    """
+
+    node: cst.CSTNode
+    text: str
+
+
+@dataclass(frozen=True)
+class ReplaceIn:
+    """Replace characters ``start:end`` of ``node``'s own source (a string literal's
+    scheme or date) -- two rules fixing different parts of one string fix them in one pass."""
+
+    node: cst.CSTNode
+    start: int
+    end: int
+    text: str
+
+
+EditRequest = Union[Replace, InsertBefore, InsertAfter, InsertAtOffset, Prepend, Append, ReplaceIn]
 
 
 @dataclass
@@ -65,6 +96,9 @@ class Report:
     edits: Tuple[EditRequest, ...] = ()
     applicability: Optional[str] = None
     fix_message: Optional[str] = None
+    #: other nodes the finding depends on (a constant's definition for a report at its use):
+    #: a fix that changes one of them means the file must be analysed again
+    related: Tuple[cst.CSTNode, ...] = ()
 
 
 @dataclass
@@ -142,6 +176,7 @@ class Rule(cst.BatchableCSTVisitor):
         fix_message: Optional[str] = None,
         code: Optional[str] = None,
         statement: Optional[cst.CSTNode] = None,
+        related: Sequence[cst.CSTNode] = (),
     ) -> None:
         info = catalog.get(code or self.CODE)
         if edits and applicability is None:
@@ -156,6 +191,7 @@ class Rule(cst.BatchableCSTVisitor):
                 edits=tuple(edits),
                 applicability=applicability if edits else None,
                 fix_message=fix_message,
+                related=tuple(related),
             )
         )
 

@@ -791,7 +791,7 @@ class ModelIdSites:
             for use in site.uses:
                 kw2 = {k: v for k, v in kw.items() if k in ("severity", "code")}
                 self.report(use.name_node, "%s is %r: %s" % (site.constant, site.model_id, message),
-                            statement=use.statement, **kw2)
+                            statement=use.statement, related=(site.node,), **kw2)
 
 
 def _literal_edit(module: cst.Module, sub: cst.Subscript, new_ids: Dict[int, str]):

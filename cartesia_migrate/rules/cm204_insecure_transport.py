@@ -5,7 +5,7 @@ import re
 
 import libcst as cst
 
-from ..rule import Replace, Rule
+from ..rule import ReplaceIn, Rule
 
 INSECURE_RE = re.compile(r"\b(http|ws)://(api\.cartesia\.ai)(?=[:/?#\s\"'{}]|$)", re.I)
 SECURE = {"http": "https", "ws": "wss"}
@@ -22,13 +22,14 @@ class InsecureTransport(Rule):
         parent = self.ctx.parent()
         if isinstance(parent, cst.Expr):
             return  # a docstring: documentation, not a call
-        new_raw = INSECURE_RE.sub(lambda mm: SECURE[mm.group(1).lower()] + "://" + mm.group(2), raw)
+        edits = [ReplaceIn(node, mm.start(1), mm.end(1), SECURE[mm.group(1).lower()])
+                 for mm in INSECURE_RE.finditer(raw)]  # the scheme only: the rest stays free for CM304
         scheme = m.group(1).lower()
         self.report(
             node,
             "Cartesia API over %s://: use %s:// (keys used over plain HTTP may be rotated automatically)"
             % (scheme, SECURE[scheme]),
-            edits=[Replace(node, new_raw)],
+            edits=edits,
             fix_message="Use %s://api.cartesia.ai" % SECURE[scheme],
         )
 

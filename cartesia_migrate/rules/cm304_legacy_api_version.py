@@ -15,7 +15,7 @@ from typing import Dict, List, Set, Tuple
 import libcst as cst
 
 from ..bindings import dotted_name
-from ..rule import Replace, Rule
+from ..rule import Replace, ReplaceIn, Rule
 from ._http import (CURRENT_VERSION, VERSION_IN_TEXT_RE, is_docstring, is_legacy_version, is_version_key,
                     string_value)
 
@@ -125,10 +125,8 @@ class LegacyApiVersion(Rule):
         if not legacy or id(node) in self._done:
             return
         self._done.add(id(node))
-        new_raw = VERSION_IN_TEXT_RE.sub(
-            lambda m: m.group(0)[: m.start("date") - m.start(0)] + CURRENT_VERSION
-            if is_legacy_version(m.group("date")) else m.group(0), raw)
-        self.report(node, _message(legacy[0].group("date")), edits=[Replace(node, new_raw)],
+        edits = [ReplaceIn(node, m.start("date"), m.end("date"), CURRENT_VERSION) for m in legacy]
+        self.report(node, _message(legacy[0].group("date")), edits=edits,
                     fix_message="Use Cartesia-Version %s" % CURRENT_VERSION)
 
     def visit_FormattedString(self, node: cst.FormattedString) -> None:
