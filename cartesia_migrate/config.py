@@ -11,9 +11,10 @@ import fnmatch
 import hashlib
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field, replace
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -85,11 +86,40 @@ def rule_enabled(code: str, select: Sequence[str], ignore: Sequence[str]) -> boo
 
 def path_matches(path: str, pattern: str, root: str = ".") -> bool:
     """Glob match of ``path`` (made relative to ``root``) or any of its parts against ``pattern``."""
-    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root)).replace(os.sep, "/")
-    if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern):
-        return True
-    parts = rel.split("/")
-    return any(fnmatch.fnmatch("/".join(parts[: i + 1]), pattern) for i in range(len(parts)))
+    return globs_matcher((pattern,))(path, root)
+
+
+_MATCHERS: Dict[Tuple[str, ...], Any] = {}
+_ABS: Dict[str, str] = {}
+
+
+def globs_matcher(patterns: Tuple[str, ...]):
+    """``path_matches`` for any of ``patterns`` at once: one compiled regex, tried on the
+    path relative to the root, its base name and each of its leading parts (discovery asks
+    this for every file and folder of the tree: a loop of ``fnmatch`` calls cost seconds)."""
+    m = _MATCHERS.get(patterns)
+    if m is not None:
+        return m
+    rx = re.compile("|".join("(?:%s)" % fnmatch.translate(os.path.normcase(p)) for p in patterns)) \
+        if patterns else None
+    normcase = os.path.normcase
+
+    def matches(path: str, root: str = ".") -> bool:
+        if rx is None:
+            return False
+        base = _ABS.get(root)
+        if base is None:
+            base = os.path.abspath(root)
+            if os.path.isabs(root):  # a relative root follows the working directory
+                _ABS[root] = base
+        rel = os.path.relpath(os.path.abspath(path), base).replace(os.sep, "/")
+        if rx.match(normcase(rel)) or rx.match(normcase(os.path.basename(path))):
+            return True
+        parts = rel.split("/")
+        return any(rx.match(normcase("/".join(parts[: i + 1]))) for i in range(len(parts) - 1))
+
+    _MATCHERS[patterns] = matches
+    return matches
 
 
 def parse_codes(value: str) -> Tuple[str, ...]:

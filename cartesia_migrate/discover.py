@@ -14,7 +14,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 import pathspec
 
-from .config import ConfigError, Resolver, path_matches
+from .config import ConfigError, Resolver, globs_matcher
 from .io import os_reason
 from .filetypes import includes_of, kind_of
 
@@ -48,10 +48,8 @@ def _gitignore(folder: str) -> Optional[pathspec.PathSpec]:
 def _excluded(path: str, resolver: Resolver) -> bool:
     s = resolver.for_path(path) if os.path.isfile(path) else resolver.for_dir(path)
     name = os.path.basename(path.rstrip("/"))
-    for pattern in s.exclude + s.extend_exclude:
-        if name == pattern or path_matches(path, pattern, s.root):
-            return True
-    return False
+    patterns = s.exclude + s.extend_exclude
+    return name in patterns or globs_matcher(patterns)(path, s.root)
 
 
 def discover(paths: List[str], resolver: Resolver) -> Tuple[List[Target], List[Missing]]:

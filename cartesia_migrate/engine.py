@@ -711,6 +711,7 @@ def _init_worker(models) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    registry.rule_classes()  # libcst and the rules, while the main process still reads and gates
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -908,8 +909,10 @@ def _execute(job_list: List[Job], models, cache, jobs: Optional[int]) -> List[Fi
         for i, j in todo:
             results[i] = run_job(j, models, cache)
     else:
+        # largest files first, in small chunks: no worker is left alone with a long tail
+        todo.sort(key=lambda ij: -_size(ij[1].target.path))
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(models,)) as ex:
-            chunk = max(1, min(32, len(todo) // (workers * 4) or 1))
+            chunk = max(1, min(8, len(todo) // (workers * 16)))
             try:
                 for (i, j), r in zip(todo, ex.map(_run_job_in_worker, [j for _, j in todo], chunksize=chunk)):
                     results[i] = r
@@ -919,6 +922,13 @@ def _execute(job_list: List[Job], models, cache, jobs: Optional[int]) -> List[Fi
                 ex.shutdown(wait=True, cancel_futures=True)
                 raise
     return [results[i] for i in range(len(job_list))]
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def check_paths(paths: Sequence[str], **kw) -> RunResult:
