@@ -118,7 +118,7 @@ def implemented_codes():
 _GATES: Dict[Tuple[str, ...], object] = {}
 
 
-def gate(codes) -> "re.Pattern[bytes]":
+def gate(codes):
     """The first, cheapest filter: a file's bytes (or path) must match it to be parsed at all.
 
     ``cartesia`` for every rule that needs Cartesia context, plus the ``gate`` tokens of rules
@@ -135,5 +135,21 @@ def gate(codes) -> "re.Pattern[bytes]":
             info = CATALOG.get(c)
             if info is not None:
                 pats.update(info.gate)
-        pat = _GATES[key] = re.compile("|".join("(?:%s)" % p for p in sorted(pats)).encode(), re.I)
+        if all(re.fullmatch(r"[a-z0-9_]+", p) for p in pats):
+            pat = _GATES[key] = _Literals(sorted(pats))
+        else:
+            pat = _GATES[key] = re.compile("|".join("(?:%s)" % p for p in sorted(pats)).encode(), re.I)
     return pat
+
+
+class _Literals:
+    """A gate of lower-case literal tokens: ``bytes.lower`` and substring search run at
+    memory speed, several times faster than a case-insensitive regex over a whole tree."""
+
+    def __init__(self, tokens) -> None:
+        self.tokens = tuple(t.encode() for t in tokens)
+        self.pattern = "|".join(tokens)
+
+    def search(self, data: bytes):
+        low = data.lower()
+        return next((t for t in self.tokens if t in low), None)
