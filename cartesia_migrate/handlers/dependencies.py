@@ -172,6 +172,20 @@ def logical_lines(text: str) -> Iterator[Tuple[str, int, str]]:
         yield first, start, " ".join(whole)
 
 
+def _first_content_line(text: str, first: str, start: int) -> Tuple[str, int]:
+    """Skip physical lines that are only a continuation backslash (``\\`` alone): pip
+    joins them to the requirement below, which is where the site is."""
+    while first.strip() == "\\":
+        nl = text.find("\n", start)
+        if nl < 0:
+            break
+        start = nl + 1
+        end = text.find("\n", start)
+        first = text[start:] if end < 0 else text[start:end]
+        first = first.rstrip("\r")
+    return first, start
+
+
 def requirement_includes(text: str) -> List[str]:
     """Paths named by ``-r`` / ``-c`` lines (as written)."""
     out = []
@@ -203,6 +217,7 @@ class RequirementsHandler(_Handler):
         for first, start, whole in logical_lines(text):
             if "artesia" not in first.lower() and "artesia" not in whole.lower():
                 continue
+            first, start = _first_content_line(text, first, start)
             line = first
             if line.endswith("\\"):
                 line = line[:-1]

@@ -870,7 +870,7 @@ def test_cm303_fix_per_library(before, after):
 
 
 def test_cm305_untouched_lines_stay_byte_identical_property():
-    from hypothesis import given, settings
+    from hypothesis import assume, given, settings
     from hypothesis import strategies as st
 
     other = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x0b\x0c"
@@ -878,11 +878,14 @@ def test_cm305_untouched_lines_stay_byte_identical_property():
                     max_size=40).filter(lambda t: "artesia" not in t.lower())
     newline = st.sampled_from(["\n", "\r\n"])
 
-    @settings(max_examples=60, deadline=None, derandomize=True)  # CI-deterministic; a lone "\\" line before the requirement is a known CM305 bug (see closing note)
+    @settings(max_examples=300, deadline=None, derandomize=True)  # deterministic in CI; 2,000 random examples pass
     @given(before=st.lists(other, max_size=5), after=st.lists(other, max_size=5), nl=newline,
            req=st.sampled_from(["cartesia==2.0.17", "cartesia[websockets]<4 ; sys_platform != 'win32'",
                                 "Cartesia ~= 3.5  # pinned"]))
     def check(before, after, nl, req):
+        # a line ending in a backslash joins the requirement to it (pip): then it is part of
+        # another requirement, unless that line is only the backslash
+        assume(not before or not before[-1].endswith("\\") or before[-1].strip() == "\\")
         text = nl.join(before + [req] + after) + nl
         out = fixed(text, "CM305", unsafe=True, path="requirements.txt")
         old_lines, new_lines = text.split(nl), out.split(nl)
@@ -892,3 +895,15 @@ def test_cm305_untouched_lines_stay_byte_identical_property():
         assert "4.2,<5" in new_lines[i]
 
     check()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("\\\ncartesia==2.0.17\n", "\\\ncartesia>=4.2,<5\n"),
+    (" \\\r\n\\\r\ncartesia==2.0.17\r\nhttpx\r\n", " \\\r\n\\\r\ncartesia>=4.2,<5\r\nhttpx\r\n"),
+    ("numpy\\\ncartesia==2.0.17\n", "numpy\\\ncartesia==2.0.17\n"),  # one (invalid) requirement: not ours
+])
+def test_cm305_requirement_after_a_lone_continuation_line(text, expected):
+    from cartesia_migrate.engine import fix_source
+    from cartesia_migrate.config import Settings
+
+    assert fix_source(text, "requirements.txt", Settings(select=("CM305",)), unsafe=True)[0] == expected
