@@ -324,11 +324,37 @@ def write_atomic(path: str, data: bytes, mode: Optional[int] = None,
     if folder not in _swept:
         _swept.add(folder)
         sweep_stale_temp_files(folder)
+    if st is not None and st.st_nlink > 1:
+        _rewrite_in_place(real, data, expect)
+        return
     try:
         _replace(real, folder, data, mode, st, expect)
     except OSError as e:
         raise InputError("cannot write: %s; file left unchanged" % os_reason(e))
     _fsync_dir(folder)
+
+
+def _rewrite_in_place(real: str, data: bytes, expect: Optional[Identity]) -> None:
+    """A file with several hard links: a rename would leave the other names on the old
+    content, so it is rewritten in place (mode, owner and links stay).  The space is
+    reserved first, so a full disk leaves the file unchanged."""
+    with signals_held():
+        try:
+            with open(real, "r+b") as f:
+                now = os.fstat(f.fileno())
+                if expect is not None and identity_of(now) != expect:
+                    raise FileChanged("the file changed on disk while being fixed")
+                if len(data) > now.st_size:
+                    if hasattr(os, "posix_fallocate"):
+                        os.posix_fallocate(f.fileno(), 0, len(data))
+                    else:  # pragma: no cover - macOS / Windows
+                        f.truncate(len(data))
+                f.write(data)
+                f.truncate(len(data))
+                f.flush()
+                os.fsync(f.fileno())
+        except OSError as e:
+            raise InputError("cannot write: %s; file left unchanged" % os_reason(e))
 
 
 def _replace(real: str, folder: str, data: bytes, mode: int, st: Optional[os.stat_result],

@@ -197,6 +197,38 @@ def test_write_through_a_link_replaces_the_target_and_keeps_the_link(tmp_path):
     assert os.path.islink(str(tmp_path / "link.py")) and (tmp_path / "real.py").read_text() == "new\n"
 
 
+@pytest.mark.skipif(not hasattr(os, "link"), reason="hard links")
+@pytest.mark.parametrize("new", [b"short\n", b"a much longer replacement text\n" * 50])
+def test_fix_keeps_hard_links_one_file(tmp_path, new):
+    a, b = tmp_path / "a.py", tmp_path / "b.py"
+    a.write_bytes(b"old content of the file\n")
+    os.chmod(str(a), 0o640)
+    os.link(str(a), str(b))
+    ino = os.stat(str(a)).st_ino
+    s = cio.read_source(str(a))
+    cio.write_atomic(str(a), new, s.mode, expect=s.identity)
+    assert a.read_bytes() == b.read_bytes() == new
+    st = os.stat(str(b))
+    assert st.st_ino == ino and st.st_nlink == 2 and stat.S_IMODE(st.st_mode) == 0o640
+    assert sorted(os.listdir(str(tmp_path))) == ["a.py", "b.py"]
+    # changed since it was read: refused, content kept
+    s = cio.read_source(str(a))
+    b.write_bytes(b"someone else's edit, longer than before\n")
+    with pytest.raises(cio.FileChanged):
+        cio.write_atomic(str(a), b"ours\n", s.mode, expect=s.identity)
+    assert a.read_bytes() == b"someone else's edit, longer than before\n"
+
+
+def test_fix_through_the_cli_keeps_hard_links(tmp_path):
+    app = tmp_path / "app.py"
+    app.write_text('from cartesia import Cartesia\nMODEL = "sonic-english"\n')
+    os.link(str(app), str(tmp_path / "copy.txt"))  # not a Python file: only reachable as a link
+    r = invoke("fix", str(app))
+    assert r.code in (0, 1), r
+    assert "sonic-english" not in (tmp_path / "copy.txt").read_text()
+    assert os.stat(str(app)).st_nlink == 2
+
+
 def test_a_failed_write_leaves_the_file_and_no_temp(tmp_path, monkeypatch):
     p = tmp_path / "a.py"
     p.write_text("old\n")
