@@ -135,7 +135,7 @@ def _analyze_python(source: Source, settings: Settings, models, codes: Sequence[
     import libcst as cst
 
     from .bindings import Bindings, BindingTracker
-    from .positions import spans
+    from .positions import UnitTracker, spans, spans_in_units, unit_offsets
     from .walk import walk
     from .rule import (Append, FileContext, InsertAfter, InsertAtOffset, InsertBefore, Prepend, Replace,
                        ReplaceIn)
@@ -152,14 +152,17 @@ def _analyze_python(source: Source, settings: Settings, models, codes: Sequence[
     classes = registry.applicable(classes, data, bpath)
     if not classes:  # the file mentions Cartesia, but no rule's trigger tokens: nothing can fire
         return []
+    outline: Optional[list] = None
     if module is None:
         from .pyparse import parse_module  # CPython checks it first: libcst can crash the process
 
-        module = parse_module(text)
+        outline = []
+        module = parse_module(text, outline)
 
     ctx = FileContext(path=source.path, text=text, settings=settings, models=models, module=module)
     ctx.bindings = Bindings()
-    rules = [BindingTracker(ctx.bindings)] + [cls(ctx) for cls in classes]
+    units = UnitTracker(ctx.stack) if outline else None
+    rules = [BindingTracker(ctx.bindings)] + [cls(ctx) for cls in classes] + ([units] if units else [])
     stack = ctx.stack
     try:
         walk(module, rules, stack)
@@ -180,7 +183,13 @@ def _analyze_python(source: Source, settings: Settings, models, codes: Sequence[
         if deps is not None and rep.edits and isinstance(rep.node, cst.Call):
             wanted.append(rep.node.func)
     try:
-        positions = _Ranges(spans(module, wanted), index)
+        offsets = None
+        if units is not None and all(rep.statement is not None and id(rep.statement) in units.units
+                                     for rep in ctx.reports):
+            offsets = unit_offsets(module, outline, index)
+        found = offsets and spans_in_units(module, wanted, [units.units[id(rep.statement)] for rep in ctx.reports],
+                                           offsets, text)
+        positions = _Ranges(found or spans(module, wanted), index)
     except RecursionError:
         raise TooDeep("too deeply nested to analyze")
     sup = Suppressions(text)

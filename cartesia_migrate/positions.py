@@ -105,3 +105,91 @@ def spans(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> Dict[int, Span]:
     state = _OffsetState(module, wanted)
     module._codegen(state)
     return state.spans
+
+
+# ---- only the statements that hold the nodes -------------------------------------------
+#
+# Most of a file with findings holds none: code generation can start at a statement if we
+# know where it starts in the text.  CPython's tree (parsed anyway, see ``pyparse``) gives
+# the first line of every top-level statement and of every statement in a class body; a
+# statement's leading blank and comment lines are one text line each.  The code generated
+# for each such statement is compared with the text at that place: any difference, any
+# node not found, and the whole module is generated instead.
+
+_COMPOUND = ("If", "For", "While", "Try", "TryStar", "With", "FunctionDef", "ClassDef", "Match")
+
+
+class UnitTracker(cst.BatchableCSTVisitor):
+    """During the rules' walk: the top-level statement, or the class-body statement, that
+    holds each statement (``units[id(statement)]``)."""
+
+    def __init__(self, stack: List[cst.CSTNode]) -> None:
+        self.stack = stack
+        self.units: Dict[int, cst.CSTNode] = {}
+
+    def _record(self, node: cst.CSTNode) -> None:
+        st = self.stack
+        unit = st[1] if len(st) > 1 else node
+        if len(st) > 3 and unit.__class__ is cst.ClassDef and st[2].__class__ is cst.IndentedBlock:
+            unit = st[3]
+        self.units[id(node)] = unit
+
+
+def _add_visitors() -> None:
+    for name in ("SimpleStatementLine",) + _COMPOUND:
+        setattr(UnitTracker, "visit_" + name, UnitTracker._record)
+
+
+_add_visitors()
+
+
+def unit_offsets(module: cst.Module, outline: list, index) -> Optional[Dict[int, Tuple[int, Tuple[str, ...]]]]:
+    """id(unit) -> (start offset, indent tokens) for every top-level statement and class-body
+    statement, from CPython's ``outline``; None when the two trees do not line up."""
+    out: Dict[int, Tuple[int, Tuple[str, ...]]] = {}
+
+    def place(stmts, lines, indent: Tuple[str, ...]) -> bool:
+        k = 0
+        for stmt in stmts:
+            if k >= len(lines):
+                return False
+            line = lines[k][0] if indent == () else lines[k]
+            out[id(stmt)] = (index.line_start(line - len(stmt.leading_lines)), indent)
+            if indent == () and stmt.__class__ is cst.ClassDef:
+                members = lines[k][1]
+                body = stmt.body
+                if members is None or body.__class__ is not cst.IndentedBlock:
+                    return False
+                ind = body.indent if body.indent is not None else module.default_indent
+                if not place(body.body, members, (ind,)):
+                    return False
+            k += len(stmt.body) if stmt.__class__ is cst.SimpleStatementLine else 1
+        return k == len(lines)
+
+    return out if place(module.body, outline, ()) else None
+
+
+def spans_in_units(module: cst.Module, nodes: Iterable[cst.CSTNode], units: Iterable[cst.CSTNode],
+                   offsets: Dict[int, Tuple[int, Tuple[str, ...]]], text: str) -> Optional[Dict[int, Span]]:
+    """``spans`` generating only ``units`` (each checked against ``text``); None when that
+    cannot answer for every node."""
+    wanted = {id(n) for n in nodes}
+    state = _OffsetState(module, wanted)
+    done = set()
+    for unit in units:
+        if id(unit) in done:
+            continue
+        done.add(id(unit))
+        where = offsets.get(id(unit))
+        if where is None:
+            return None
+        start, indent = where
+        state.offset = start
+        state.tokens = []
+        state.indent_tokens = list(indent)
+        unit._codegen(state)
+        if "".join(state.tokens) != text[start:state.offset]:
+            return None
+    if len(state.spans) < len(wanted) or not wanted.issubset(state.spans):
+        return None
+    return state.spans

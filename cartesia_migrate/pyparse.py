@@ -37,11 +37,15 @@ _CPYTHON_TOO_DEEP = ("too many nested parentheses", "too many levels of indentat
                      "too many nested", "parser stack overflow")
 
 
-def parse_module(text: str):
-    """The libcst Module of ``text``; InputError (one line, with line and column) otherwise."""
+def parse_module(text: str, outline: Optional[list] = None):
+    """The libcst Module of ``text``; InputError (one line, with line and column) otherwise.
+
+    ``outline`` (a list) receives the first line of each top-level statement of CPython's
+    tree, with those of a class's statements (see ``outline_of``), when CPython parses it.
+    """
     import libcst as cst
 
-    cpython_error = precheck(text)
+    cpython_error = precheck(text, outline)
     enabled = gc.isenabled()
     gc.disable()  # parsing makes millions of young objects and few cycles: about 35% faster
     try:
@@ -63,7 +67,20 @@ def parse_module(text: str):
             gc.enable()
 
 
-def precheck(text: str) -> Optional[SyntaxError]:
+def outline_of(tree: ast.Module) -> list:
+    """[(first line, [first line of each statement of its body] or None)] per top-level
+    statement (the body lines for a class only); a decorated definition starts at its
+    first decorator."""
+
+    def first(stmt) -> int:
+        decorators = getattr(stmt, "decorator_list", None)
+        return min([stmt.lineno] + [d.lineno for d in decorators]) if decorators else stmt.lineno
+
+    return [(first(s), [first(m) for m in s.body] if isinstance(s, ast.ClassDef) else None)
+            for s in tree.body]
+
+
+def precheck(text: str, outline: Optional[list] = None) -> Optional[SyntaxError]:
     """Refuse (InputError) what could crash or stall libcst; return CPython's SyntaxError, if any."""
     enabled = gc.isenabled()
     gc.disable()  # an AST has no cycles: the collector would only slow the parse down (3-4x)
@@ -88,6 +105,8 @@ def precheck(text: str) -> Optional[SyntaxError]:
         if enabled:
             gc.enable()
     depth, line = tree_depth(tree, text)
+    if outline is not None:
+        outline.extend(outline_of(tree))
     del tree
     if depth > MAX_DEPTH:
         raise InputError("too deeply nested to parse safely (syntax tree %d levels deep at line %d; limit %d)"

@@ -95,3 +95,33 @@ def test_fast_path_equals_analysing_every_pass(unsafe, monkeypatch):
             fast_taken += fast_validations == 0
     # the corpus exercises both paths
     assert changed > 80 and changed // 4 < fast_taken < changed, (changed, fast_taken)
+
+
+def test_positions_from_single_statements_equal_the_whole_pass(monkeypatch):
+    """The engine's positions (``positions.spans_in_units``) change no finding."""
+    from cartesia_migrate import positions
+
+    settings = Settings()
+    real = positions.spans_in_units
+    used = []
+    def counting(*a):
+        found = real(*a)
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr(positions, "spans_in_units", counting)
+
+    def run():
+        out = []
+        for name, text in CORPUS:
+            try:
+                out.append(_view(engine.check_source(text, "app.py", settings)))
+            except InputError as e:
+                out.append(str(e))
+        return out
+
+    partial = run()
+    answered = sum(used)
+    monkeypatch.setattr(positions, "spans_in_units", lambda *a: None)
+    assert partial == run()
+    assert answered > 150, (answered, len(used))

@@ -53,3 +53,52 @@ def test_walk_visits_every_node_libcst_visits(path):
     leaf = {"SimpleWhitespace", "Newline"}
     assert sorted(got) == sorted(n for n in expected if n not in leaf)
     assert stack == []
+
+
+TRICKY2 = (
+    "#!/usr/bin/env python\n# header\n\nimport os  ; import sys  # two\n\n\n# before\n@dec  # c\n"
+    "# between decorators\n@dec2(\n    1)\nclass A(B):\n    # first\n\n    x = 1; y = 2\n    @property\n"
+    "    def f(self):\n        return 1\n    # indented trailing comment\n# dedented comment\n"
+    "def g(): pass\nif x:\n    pass\nelse:\n    class C: z = 3\n\tbad = 0\n" .replace("\tbad = 0\n", "")
+    + "class T:\n\tdef t(self):\n\t\treturn 't'\n\n\n# end\n"
+)
+
+
+def _nodes_under(node):
+    out = [node]
+    for child in node.children:
+        out += _nodes_under(child)
+    return out
+
+
+@pytest.mark.parametrize("path", SAMPLES + ["<tricky>", "<tricky2>", "<tricky2-crlf>"])
+def test_spans_of_single_statements_match_the_whole_pass(path):
+    """Code generation started at one top-level or class-body statement, placed by
+    CPython's line numbers, gives the offsets of the whole pass."""
+    from cartesia_migrate.positions import spans_in_units, unit_offsets
+    from cartesia_migrate.pyparse import parse_module
+
+    text = {"<tricky>": TRICKY, "<tricky2>": TRICKY2, "<tricky2-crlf>": TRICKY2.replace("\n", "\r\n")}.get(path)
+    if text is None:
+        text = open(path, encoding="utf-8").read()
+    outline = []
+    module = parse_module(text, outline)
+    offsets = unit_offsets(module, outline, LineIndex(text))
+    assert offsets is not None
+    units = []
+    for stmt in module.body:
+        units.append(stmt)
+        if isinstance(stmt, cst.ClassDef) and isinstance(stmt.body, cst.IndentedBlock):
+            units += list(stmt.body.body)
+    everything = _nodes_under(module)
+    full = spans(module, everything)
+    for unit in units:
+        nodes = _nodes_under(unit)
+        part = spans_in_units(module, nodes, [unit], offsets, text)
+        assert part is not None, type(unit).__name__
+        for n in nodes:
+            if id(n) in full:
+                assert part[id(n)] == full[id(n)], type(n).__name__
+    # a node outside the generated statements: no answer (the engine generates everything)
+    if len(module.body) > 1:
+        assert spans_in_units(module, [module.body[-1]], [module.body[0]], offsets, text) is None
