@@ -718,29 +718,10 @@ class _Ctx:
 
 def successor(models, settings, family: str, pvc_base: Optional[str],
               speed_or_volume: bool) -> Tuple[Optional[str], str]:
-    """The dated ID to move to, in ``choose_successor``'s order: the clone's base, the
-    configured replacement-model, sonic-3 where speed/volume are set, else ``family``."""
-    from ..models import split_dated
+    """The dated ID to move to, in ``choose_successor``'s order (one implementation)."""
+    from ..rules._model_ids import successor_for
 
-    if pvc_base is not None:
-        if models.is_served(pvc_base):
-            return pvc_base, "the Pro Voice Clone's own base model"
-        return None, "the clone's base model %s is not on the models list in use" % pvc_base
-    override = settings.replacement_model
-    if override:
-        target = override if split_dated(override)[1] else models.resolve_alias(override)
-        if target and models.is_served(target):
-            return target, "replacement-model from the configuration"
-        return None, "replacement-model %r is not on the models list in use" % override
-    if speed_or_volume:
-        target = models.newest_dated("sonic-3")
-        if target:
-            return target, "speed/volume are set, which sonic-3.5 does not support yet"
-        return None, "no dated sonic-3 snapshot is on the models list in use"
-    target = models.newest_dated(family)
-    if target:
-        return target, "the recommended successor"
-    return None, "no dated %s snapshot is on the models list in use" % family
+    return successor_for(models, settings, family, pvc_base, speed_or_volume)
 
 
 @dataclass

@@ -892,20 +892,29 @@ def choose_successor(rule, site: ModelSite, family: str = "sonic-3.5") -> Tuple[
         if len(pvc.bases) > 1:
             return None, "it is used with Pro Voice Clones trained on different models (%s)" % ", ".join(
                 sorted(pvc.bases))
-        base = next(iter(pvc.bases))
-        if models.is_served(base):
-            return base, "the Pro Voice Clone's own base model"
-        return None, "the clone's base model %s is not on the models list in use" % base
-    override = ctx.settings.replacement_model
+        return successor_for(models, ctx.settings, family, next(iter(pvc.bases)), False)
+    return successor_for(models, ctx.settings, family, None, site.settings_sets_speed_or_volume,
+                         "the call sets speed/volume")
+
+
+def successor_for(models, settings, family: str, pvc_base: Optional[str], speed_or_volume: bool,
+                  speed_reason: str = "speed/volume are set") -> Tuple[Optional[str], str]:
+    """``choose_successor``'s order once the evidence is known (Python files and config files
+    alike): the clone's base, ``replacement-model``, sonic-3 with speed/volume, else ``family``."""
+    if pvc_base is not None:
+        if models.is_served(pvc_base):
+            return pvc_base, "the Pro Voice Clone's own base model"
+        return None, "the clone's base model %s is not on the models list in use" % pvc_base
+    override = settings.replacement_model
     if override:
         target = override if split_dated(override)[1] else models.resolve_alias(override)
         if target and models.is_served(target):
             return target, "replacement-model from the configuration"
         return None, "replacement-model %r is not on the models list in use" % override
-    if site.settings_sets_speed_or_volume:
+    if speed_or_volume:
         target = models.newest_dated("sonic-3")
         if target:
-            return target, "the call sets speed/volume, which sonic-3.5 does not support yet"
+            return target, "%s, which sonic-3.5 does not support yet" % speed_reason
         return None, "no dated sonic-3 snapshot is on the models list in use"
     target = models.newest_dated(family)
     if target:
