@@ -17,6 +17,7 @@ import hashlib
 import os
 import re
 import stat
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
@@ -719,8 +720,24 @@ def _init_worker(models) -> None:
     import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     registry.rule_classes()  # libcst and the rules, while the main process still reads and gates
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when the main process dies, even in the middle of
+    a long C call (a regex, the parser) where the watcher thread below cannot run."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except Exception:  # pragma: no cover - best effort; the watcher thread remains
+        pass
 
 
 def _exit_with_parent(parent: int) -> None:
