@@ -52,16 +52,33 @@ HTTP_OBJECT_CLASSES = {
 }
 
 
+_Name = cst.Name
+_Attribute = cst.Attribute
+
+
 def dotted_name(node: cst.CSTNode) -> Optional[str]:
     """``a.b.c`` for Name/Attribute chains, else None."""
+    # class identity, not isinstance: libcst's node classes are ABCs (a slow isinstance) and
+    # Name / Attribute have no subclasses
+    cls = node.__class__
+    if cls is _Name:
+        return node.value
     parts = []
-    while isinstance(node, cst.Attribute):
+    while cls is _Attribute:
         parts.append(node.attr.value)
         node = node.value
-    if isinstance(node, cst.Name):
+        cls = node.__class__
+    if cls is _Name:
         parts.append(node.value)
         return ".".join(reversed(parts))
     return None
+
+
+def head_name(node: cst.CSTNode) -> Optional[str]:
+    """``a`` for a Name/Attribute chain ``a.b.c``, else None (without building the dotted name)."""
+    while node.__class__ is _Attribute:
+        node = node.value
+    return node.value if node.__class__ is _Name else None
 
 
 
@@ -188,11 +205,12 @@ class ScopedBindings:
 
     def add_record(self, target: cst.CSTNode, rec: _Rec, scope: Optional[Scope] = None) -> None:
         scope = scope or self.scope
-        if isinstance(target, (cst.Tuple, cst.List)):
+        cls = target.__class__  # (identity: isinstance is slow on libcst's ABCs; no subclasses)
+        if cls is cst.Tuple or cls is cst.List:
             for el in target.elements:
                 self.add_record(el.value, _Rec("unknown"), scope)
             return
-        if isinstance(target, cst.StarredElement):
+        if cls is cst.StarredElement:
             self.add_record(target.value, _Rec("unknown"), scope)
             return
         dotted = dotted_name(target)
@@ -362,7 +380,7 @@ class ScopedBindings:
 
 
 def _is_none(node: Optional[cst.CSTNode]) -> bool:
-    return isinstance(node, cst.Name) and node.value == "None"
+    return node.__class__ is _Name and node.value == "None"  # type: ignore[union-attr]
 
 
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property", "functools.cached_property"})
@@ -504,7 +522,12 @@ class ScopeTracker(cst.BatchableCSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         # patch.object(client.tts, "bytes") / monkeypatch.setattr(client.tts, "bytes", fake)
-        fn = dotted_name(node.func)
+        func = node.func  # (first the last name alone: most calls are neither)
+        cls = func.__class__
+        last = func.attr.value if cls is _Attribute else func.value if cls is _Name else None
+        if last is None or not (last == "object" or last.endswith("setattr")):
+            return
+        fn = dotted_name(func)
         if fn is None or not (fn.endswith("patch.object") or fn.endswith("setattr")) or len(node.args) < 2:
             return
         obj = dotted_name(node.args[0].value)
@@ -529,21 +552,19 @@ class Bindings(ScopedBindings):
 
     def qualify(self, node: cst.CSTNode) -> Optional[str]:
         """Qualified name of a Name/Attribute chain through cartesia imports, else None."""
-        dotted = dotted_name(node)
-        if dotted is None:
-            return None
-        head, _, rest = dotted.partition(".")
-        q = self.names.get(head)
+        q = self.names.get(head_name(node))  # type: ignore[arg-type]
         if q is None:
             return None
+        rest = dotted_name(node).partition(".")[2]  # type: ignore[union-attr]
         return q + ("." + rest if rest else "")
 
     def client_kind(self, node: cst.CSTNode) -> Optional[str]:
         """'sync'/'async' when ``node`` is an expression holding a Cartesia client."""
-        if isinstance(node, cst.Call):
-            q = self.qualify(node.func)
+        cls = node.__class__  # (identity: isinstance is slow on libcst's ABCs; no subclasses)
+        if cls is cst.Call:
+            q = self.qualify(node.func)  # type: ignore[attr-defined]
             return CLIENT_CLASSES.get(q) if q else None
-        if isinstance(node, cst.Await):
+        if cls is cst.Await:
             return None
         dotted = dotted_name(node)
         if dotted is None:
@@ -553,18 +574,15 @@ class Bindings(ScopedBindings):
 
     def qualify_lib(self, node: cst.CSTNode) -> Optional[str]:
         """Qualified name of a Name/Attribute chain through HTTP-library imports (``httpx.get``), else None."""
-        dotted = dotted_name(node)
-        if dotted is None:
-            return None
-        head, _, rest = dotted.partition(".")
-        q = self.lib_names.get(head)
+        q = self.lib_names.get(head_name(node))  # type: ignore[arg-type]
         if q is None:
             return None
+        rest = dotted_name(node).partition(".")[2]  # type: ignore[union-attr]
         return q + ("." + rest if rest else "")
 
     def lib_object(self, node: cst.CSTNode) -> Optional[str]:
         """The qualified constructor (``requests.Session``) when ``node`` is or holds an HTTP-library object."""
-        if isinstance(node, cst.Call):
+        if node.__class__ is cst.Call:  # (identity: isinstance is slow on libcst's ABCs; no subclasses)
             q = self.qualify_lib(node.func)
             return q if q in HTTP_OBJECT_CLASSES else None
         dotted = dotted_name(node)
@@ -669,13 +687,14 @@ class BindingTracker(ScopeTracker):
 
     def _annotation_kind(self, ann: cst.BaseExpression) -> Optional[str]:
         # Optional[Cartesia] / "Cartesia" / Cartesia | None
-        if isinstance(ann, cst.Subscript) and ann.slice:
-            first = ann.slice[0].slice
-            if isinstance(first, cst.Index):
+        cls = ann.__class__  # (identity: isinstance is slow on libcst's ABCs; no subclasses)
+        if cls is cst.Subscript and ann.slice:  # type: ignore[attr-defined]
+            first = ann.slice[0].slice  # type: ignore[attr-defined]
+            if first.__class__ is cst.Index:
                 return self._annotation_kind(first.value)
-        if isinstance(ann, cst.BinaryOperation):
-            return self._annotation_kind(ann.left) or self._annotation_kind(ann.right)
-        if isinstance(ann, cst.SimpleString):
+        if cls is cst.BinaryOperation:
+            return self._annotation_kind(ann.left) or self._annotation_kind(ann.right)  # type: ignore[attr-defined]
+        if cls is cst.SimpleString:
             try:
                 inner = cst.parse_expression(ann.evaluated_value)
             except Exception:
@@ -687,13 +706,14 @@ class BindingTracker(ScopeTracker):
 
 def _class_of_annotation(ann: cst.BaseExpression) -> Optional[cst.BaseExpression]:
     """``httpx.Client`` in ``httpx.Client`` / ``Optional[httpx.Client]`` (a Call-free class expression)."""
-    if isinstance(ann, cst.Subscript) and ann.slice:
-        first = ann.slice[0].slice
-        if isinstance(first, cst.Index):
+    cls = ann.__class__  # (identity: isinstance is slow on libcst's ABCs; no subclasses)
+    if cls is cst.Subscript and ann.slice:  # type: ignore[attr-defined]
+        first = ann.slice[0].slice  # type: ignore[attr-defined]
+        if first.__class__ is cst.Index:
             return _class_of_annotation(first.value)
         return None
-    if isinstance(ann, cst.BinaryOperation):
-        return _class_of_annotation(ann.left) or _class_of_annotation(ann.right)
-    if isinstance(ann, (cst.Name, cst.Attribute)):
+    if cls is cst.BinaryOperation:
+        return _class_of_annotation(ann.left) or _class_of_annotation(ann.right)  # type: ignore[attr-defined]
+    if cls is _Name or cls is _Attribute:
         return ann
     return None

@@ -145,7 +145,8 @@ def _analyze_python(source: Source, settings: Settings, models, codes: Sequence[
     classes = registry.select(codes, "python")
     if not classes or skip_file(text):
         return []
-    data = source.raw if source.raw else text.encode("utf-8", "replace")
+    # UTF-8 bytes: the rules' prefilters spell non-ASCII letters in UTF-8 (rules/_prefilter.py)
+    data = source.raw if source.raw and source.encoding == "utf-8" else text.encode("utf-8", "replace")
     bpath = source.path.encode("utf-8", "replace")
     g = registry.gate(classes)
     if not g.search(data) and not g.search(bpath):

@@ -138,19 +138,32 @@ class FileContext:
         return reversed(self.stack[:-1])
 
     def enclosing_statement(self) -> Optional[cst.CSTNode]:
+        known = _IS_STATEMENT  # per class: isinstance on libcst's ABCs is slow
         for node in reversed(self.stack):
-            if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            cls = node.__class__
+            r = known.get(cls)
+            if r is None:
+                r = known[cls] = issubclass(cls, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+            if r:
                 return node
         return None
+
+
+_IS_STATEMENT: Dict[type, bool] = {}
 
 
 class Rule(cst.BatchableCSTVisitor):
     """Base class of every rule.  Subclasses set ``CODE`` and implement visit_* methods."""
 
     CODE: str = ""
-    #: byte patterns (regex alternatives) any of which must occur in a file for the
-    #: rule to be able to fire: the engine ORs them into one prefilter regex.
-    PREFILTER: Sequence[str] = ()
+    #: a NECESSARY condition on the file's bytes for the rule to be able to fire (files in
+    #: which no rule can fire are never parsed): byte regexes (``re.I``), any of which may
+    #: occur; an entry that is a tuple of regexes needs all of them.  Never a heuristic:
+    #: see ``rules/_prefilter.py`` (escapes, concatenations, case folding, cartesia imports)
+    #: and tests/test_prefilters.py.
+    PREFILTER: Sequence[Union[str, Tuple[str, ...]]] = ()
+    #: a necessary condition on the file's path (case-sensitive regex), e.g. ``setup.py``
+    PATH_PREFILTER: Optional[str] = None
     #: file kinds this rule handles (python; "config" for .env/yaml/json/toml handlers)
     KINDS: Sequence[str] = ("python",)
     # A rule fires only in files whose bytes or path match ``catalog.gate`` ("cartesia", or

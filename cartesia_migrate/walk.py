@@ -11,11 +11,24 @@ read from ``FileContext.stack``.
 Children are visited in source order: fields that precede the body in the source
 (decorators, bases, keywords, return annotations, leading comment lines) are walked first.
 Leaf whitespace (``SimpleWhitespace``, ``Newline``) is never walked into; comments are.
+
+Subtrees no visitor can observe are not entered: from the field annotations of libcst's
+node classes the walker knows which node types may occur below a field, and a field
+whose possible contents (at any depth) have no ``visit_``/``leave_`` method of the
+visitors at hand is skipped, as is a child node of such a type.  Skipping them changes
+nothing a visitor sees (they would only be pushed and popped): with no ``visit_Comment``
+the commas, brackets, operators and whitespace nodes -- a third of a typical tree -- are
+never touched, and a ``Name``'s fields are not even read.
+
+The walk of a node is a small function compiled once per node shape (the fields to read,
+how many visitor methods are called before, after and around each field), so that the
+per-node work is plain attribute reads and calls, not a loop over field tables.
 """
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Dict, Iterable, List, Sequence, Tuple
+import typing
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -23,6 +36,7 @@ import libcst as cst
 _EARLY = ("leading_lines", "decorators", "lines_after_decorators", "header", "keyword", "name",
           "type_parameters", "params", "bases", "keywords", "returns", "star")
 _LEAVES = (cst.SimpleWhitespace, cst.Newline, str, int, bool, type(None), cst.MaybeSentinel)
+_SCALARS = (str, bytes, int, float, bool, type(None), cst.MaybeSentinel)
 
 _FIELDS: Dict[type, Tuple[str, ...]] = {}
 _IS_NODE: Dict[type, bool] = {}
@@ -37,6 +51,151 @@ def _fields(cls: type) -> Tuple[str, ...]:
     _FIELDS[cls] = out
     return out
 
+
+def _is_node(cls: type) -> bool:
+    """A node the walker enters (a CSTNode, not leaf whitespace)."""
+    r = _IS_NODE.get(cls)
+    if r is None:
+        r = _IS_NODE[cls] = issubclass(cls, cst.CSTNode) and not issubclass(cls, _LEAVES)
+    return r
+
+
+# ---- what may occur below a field (from libcst's annotations) ------------------------------
+
+_ANY = None  # "any node class": an annotation the walker does not understand
+
+
+def _subclasses(cls: type) -> Set[type]:
+    out = {cls}
+    todo = [cls]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            if sub not in out:
+                out.add(sub)
+                todo.append(sub)
+    return out
+
+
+def _annotation_classes(tp) -> Optional[Set[type]]:
+    """Node classes (walked ones, subclasses included) a value of annotation ``tp`` may be or
+    hold in a sequence; None when the annotation is not understood (then: anything)."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Literal or origin is typing.ClassVar:
+        return set()
+    if origin is not None:  # Union / Optional / Sequence / ...
+        out: Set[type] = set()
+        for arg in typing.get_args(tp):
+            r = _annotation_classes(arg)
+            if r is None:
+                return None
+            out |= r
+        return out
+    if isinstance(tp, type):
+        if issubclass(tp, cst.CSTNode):
+            return {c for c in _subclasses(tp) if _is_node(c)}
+        if issubclass(tp, _SCALARS):
+            return set()
+    return None
+
+
+_FIELD_CLASSES: Dict[type, Dict[str, Optional[FrozenSet[type]]]] = {}
+
+
+def _field_classes(cls: type) -> Dict[str, Optional[FrozenSet[type]]]:
+    """field -> node classes its value may be or contain directly (None: unknown)."""
+    out = _FIELD_CLASSES.get(cls)
+    if out is None:
+        try:
+            hints = typing.get_type_hints(cls)
+        except Exception:  # pragma: no cover - a node class whose annotations do not resolve
+            hints = {}
+        out = {}
+        for f in _FIELDS.get(cls) or _fields(cls):
+            r = _annotation_classes(hints[f]) if f in hints else None
+            out[f] = frozenset(r) if r is not None else None
+        _FIELD_CLASSES[cls] = out
+    return out
+
+
+_REACH: Dict[type, Optional[FrozenSet[str]]] = {}
+
+
+def _reach(cls: type) -> Optional[FrozenSet[str]]:
+    """Names of the node classes that may occur anywhere below a ``cls`` node (None: unknown)."""
+    if cls in _REACH:
+        return _REACH[cls]
+    seen: Set[type] = set()
+    todo = [cls]
+    result: Optional[FrozenSet[str]] = None
+    unknown = False
+    while todo and not unknown:
+        for classes in _field_classes(todo.pop()).values():
+            if classes is None:
+                unknown = True
+                break
+            for c in classes:
+                if c not in seen:
+                    seen.add(c)
+                    todo.append(c)
+    if not unknown:
+        result = frozenset(c.__name__ for c in seen)
+    _REACH[cls] = result
+    return result
+
+
+class _Plan:
+    """What to enter, for one set of visitor method names (shared by the walks using it)."""
+
+    __slots__ = ("names", "wanted", "fields", "entered", "shapes")
+
+    def __init__(self, names: FrozenSet[str]) -> None:
+        self.names = names
+        # class names with a visit_/leave_ method (also per field)
+        self.wanted = frozenset(n.split("_", 2)[1] for n in names)
+        self.fields: Dict[type, Tuple[str, ...]] = {}
+        self.entered: Dict[type, bool] = {}
+        self.shapes: Dict[type, Tuple] = {}
+
+    def enters(self, cls: type) -> bool:
+        """Whether a ``cls`` node (or a non-node value of that type) is walked into."""
+        r = self.entered.get(cls)
+        if r is None:
+            if not _is_node(cls):
+                r = False
+            elif cls.__name__ in self.wanted:
+                r = True
+            else:
+                reach = _reach(cls)
+                r = reach is None or not reach.isdisjoint(self.wanted)
+            self.entered[cls] = r
+        return r
+
+    def shape(self, cls: type) -> Tuple:
+        """(fields to read, visit_ name, leave_ name, [(visit_ name, leave_ name) per field])."""
+        out = self.shapes.get(cls)
+        if out is None:
+            name = cls.__name__
+            fields = self.fields_of(cls)
+            out = self.shapes[cls] = (fields, "visit_" + name, "leave_" + name, tuple(
+                ("visit_%s_%s" % (name, f), "leave_%s_%s" % (name, f)) for f in fields))
+        return out
+
+    def fields_of(self, cls: type) -> Tuple[str, ...]:
+        """The fields of ``cls`` worth reading: some node type that may be there is entered,
+        or a visitor has a method for the field itself."""
+        out = self.fields.get(cls)
+        if out is None:
+            name = cls.__name__
+            keep = []
+            for f, classes in _field_classes(cls).items():
+                if ("visit_%s_%s" % (name, f)) in self.names or ("leave_%s_%s" % (name, f)) in self.names \
+                        or classes is None or any(self.enters(c) for c in classes):
+                    keep.append(f)
+            out = self.fields[cls] = tuple(keep)
+        return out
+
+
+_PLANS: Dict[FrozenSet[str], _Plan] = {}
 
 _METHOD_NAMES: Dict[type, Tuple[str, ...]] = {}
 
@@ -55,75 +214,99 @@ def _visitor_names(cls: type) -> Tuple[str, ...]:
 
 
 def collect(visitors: Iterable[cst.BatchableCSTVisitor]) -> Dict[str, List[Callable]]:
+    """visit_*/leave_* name -> the visitors' bound methods, in visitor order.
+
+    A visitor may list in an instance attribute ``skip_methods`` methods of its class that
+    would do nothing in this walk (the CM1xx rules after the first one of a file): they are
+    not called.
+    """
     methods: Dict[str, List[Callable]] = {}
     for v in visitors:
+        skip = getattr(v, "skip_methods", None)
         for name in _visitor_names(type(v)):
-            methods.setdefault(name, []).append(getattr(v, name))
+            if skip is None or name not in skip:
+                methods.setdefault(name, []).append(getattr(v, name))
     return methods
 
 
 def walk(module: cst.CSTNode, visitors: Sequence[cst.BatchableCSTVisitor], stack: List[cst.CSTNode]) -> None:
     """Visit ``module`` with every visitor in one pass, maintaining ``stack`` (ancestors + node)."""
     methods = collect(visitors)
-    visit_m: Dict[type, Tuple[Callable, ...]] = {}
-    leave_m: Dict[type, Tuple[Callable, ...]] = {}
-    attr_m: Dict[Tuple[type, str], Tuple[Tuple[Callable, ...], Tuple[Callable, ...]]] = {}
-    fields_of = _FIELDS
+    key = frozenset(methods)
+    plan = _PLANS.get(key)
+    if plan is None:
+        if len(_PLANS) > 256:  # pragma: no cover - bounded: a long-lived process with many configurations
+            _PLANS.clear()
+        plan = _PLANS[key] = _Plan(key)
+    # class -> the function walking a node of that class (False: not entered), made on first use
+    walkers: Dict[type, object] = {}
     push = stack.append
     pop = stack.pop
 
-    def dispatch(cls: type) -> None:
-        name = cls.__name__
-        visit_m[cls] = tuple(methods.get("visit_" + name, ()))
-        leave_m[cls] = tuple(methods.get("leave_" + name, ()))
-        for f in fields_of.get(cls) or _fields(cls):
-            v = methods.get("visit_%s_%s" % (name, f))
-            lv = methods.get("leave_%s_%s" % (name, f))
-            if v or lv:
-                attr_m[(cls, f)] = (tuple(v or ()), tuple(lv or ()))
+    def walker(cls: type):
+        if not plan.enters(cls):
+            walkers[cls] = False
+            return False
+        fields, visit_name, leave_name, field_names = plan.shape(cls)
+        visit = methods.get(visit_name, ())
+        leave = methods.get(leave_name, ())
+        per_field = [(methods.get(v, ()), methods.get(lv, ())) for v, lv in field_names]
+        shape = (fields, len(visit), len(leave), tuple((len(a), len(b)) for a, b in per_field))
+        factory = _FACTORIES.get(shape)
+        if factory is None:
+            factory = _FACTORIES[shape] = _factory(*shape)
+        fn = walkers[cls] = factory(push, pop, walkers, walker, _is_node, visit, leave, per_field)
+        return fn
 
-    is_node = _IS_NODE
+    go = walkers.get(module.__class__) or walker(module.__class__)
+    if go:
+        go(module)
 
-    def node_class(cls: type) -> bool:
-        r = is_node.get(cls)
-        if r is None:
-            r = is_node[cls] = issubclass(cls, cst.CSTNode) and not issubclass(cls, _LEAVES)
-        return r
 
-    def go(node: cst.CSTNode) -> None:
-        cls = node.__class__
-        vm = visit_m.get(cls)
-        if vm is None:
-            dispatch(cls)
-            vm = visit_m[cls]
-        push(node)
-        for fn in vm:
-            fn(node)
-        for f in fields_of[cls]:
-            value = getattr(node, f)
-            vcls = value.__class__
-            if vcls is tuple or vcls is list:
-                am = attr_m.get((cls, f)) if attr_m else None
-                if am:
-                    for fn in am[0]:
-                        fn(node)
-                for child in value:
-                    if is_node.get(child.__class__) or node_class(child.__class__):
-                        go(child)
-                if am:
-                    for fn in am[1]:
-                        fn(node)
-            elif is_node.get(vcls) or (vcls not in is_node and node_class(vcls)):
-                am = attr_m.get((cls, f)) if attr_m else None
-                if am:
-                    for fn in am[0]:
-                        fn(node)
-                go(value)
-                if am:
-                    for fn in am[1]:
-                        fn(node)
-        for fn in leave_m[cls]:
-            fn(node)
-        pop()
+_FACTORIES: Dict[Tuple, Callable] = {}
 
-    go(module)
+
+def _factory(fields: Tuple[str, ...], n_visit: int, n_leave: int, n_field: Tuple[Tuple[int, int], ...]) -> Callable:
+    """Compile the walker of one node shape: the fields to read and how many methods are
+    called where.  It is what a generic loop over the fields would do, unrolled: a call for
+    each visitor method, a read of each field, a dispatch of each child on its class."""
+    lines = ["def factory(push, pop, walkers, walker, is_node, visit, leave, per_field):"]
+    for i in range(n_visit):
+        lines.append("    v%d = visit[%d]" % (i, i))
+    for i in range(n_leave):
+        lines.append("    l%d = leave[%d]" % (i, i))
+    for j, (na, nb) in enumerate(n_field):
+        for i in range(na):
+            lines.append("    fv%d_%d = per_field[%d][0][%d]" % (j, i, j, i))
+        for i in range(nb):
+            lines.append("    fl%d_%d = per_field[%d][1][%d]" % (j, i, j, i))
+    lines.append("    get = walkers.get")
+    lines.append("    def go(node):")
+    body = ["push(node)"]
+    body += ["v%d(node)" % i for i in range(n_visit)]
+    for j, f in enumerate(fields):
+        na, nb = n_field[j]
+        before = ["fv%d_%d(node)" % (j, i) for i in range(na)]
+        after = ["fl%d_%d(node)" % (j, i) for i in range(nb)]
+        child = ["g = get(x.__class__)", "if g is None:", "    g = walker(x.__class__)", "if g:", "    g(x)"]
+        item = ["g = get(y.__class__)", "if g is None:", "    g = walker(y.__class__)", "if g:", "    g(y)"]
+        body.append("x = node.%s" % f)
+        body.append("c = x.__class__")
+        body.append("if c is tuple or c is list:")
+        body += ["    " + b for b in before]
+        body.append("    for y in x:")
+        body += ["        " + b for b in item]
+        body += ["    " + b for b in after]
+        if na or nb:  # the field's own methods are called for a node value, not for None / a str
+            body.append("elif is_node(c):")
+            body += ["    " + b for b in before + child + after]
+        else:
+            body.append("else:")
+            body += ["    " + b for b in child]
+    body += ["l%d(node)" % i for i in range(n_leave)]
+    body.append("pop()")
+    lines += ["        " + b for b in body]
+    lines.append("    return go")
+    ns: Dict[str, object] = {}
+    exec(compile("\n".join(lines), "<cartesia_migrate.walk %s>" % ",".join(fields), "exec"), ns)
+    return ns["factory"]  # type: ignore[return-value]

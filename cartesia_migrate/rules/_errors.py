@@ -23,6 +23,7 @@ CARTESIA_EXCEPTIONS = frozenset({
 LEGACY_RESOURCES = ("tts", "voices")
 BROAD = frozenset({"Exception", "BaseException", "ValueError", "RuntimeError"})
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+_SCOPE_CLASSES = frozenset(_SCOPES)  # (no subclasses: compared by class)
 
 
 def caught_names(handler: cst.ExceptHandler) -> List[cst.BaseExpression]:
@@ -49,13 +50,14 @@ def sdk_call_path(bindings, call: cst.Call) -> Optional[str]:
     func = call.func
     parts: List[str] = []
     node = func
-    while isinstance(node, cst.Attribute):
+    # (class identity: isinstance is slow on libcst's ABCs; these node classes have no subclasses)
+    while node.__class__ is cst.Attribute:
         parts.append(node.attr.value)
         node = node.value
     parts.reverse()
-    if isinstance(node, cst.Call):  # Cartesia(...).tts.bytes(...)
+    if node.__class__ is cst.Call:  # Cartesia(...).tts.bytes(...)
         return ".".join(parts) if parts and bindings.client_kind(node) else None
-    if not isinstance(node, cst.Name):
+    if node.__class__ is not cst.Name:
         return None
     root = node.value
     # client.tts.bytes / self.client.tts.bytes: the longest prefix bound to a client
@@ -89,9 +91,10 @@ class TryCalls:
         stack = self.ctx.stack
         for i in range(len(stack) - 1, 0, -1):
             parent = stack[i - 1]
-            if isinstance(parent, _SCOPES):
+            cls = parent.__class__
+            if cls in _SCOPE_CLASSES:
                 break
-            if isinstance(parent, (cst.Try, cst.TryStar)) and stack[i] is parent.body:
+            if (cls is cst.Try or cls is cst.TryStar) and stack[i] is parent.body:
                 calls = self._try_calls.get(id(parent))
                 if calls is not None:
                     calls.append(path)

@@ -12,6 +12,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from ._strings import plain_body
+
 #: the first API version with structured JSON errors (and what fixes write)
 CURRENT_VERSION = "2026-03-01"
 
@@ -33,7 +35,10 @@ def is_legacy_version(value: str) -> bool:
 
 def string_value(node: cst.CSTNode) -> Optional[str]:
     """The value of a plain (non-bytes, non-f) string literal or implicit concatenation of them."""
-    if isinstance(node, cst.SimpleString):
+    if node.__class__ is cst.SimpleString:  # (no subclasses; isinstance on libcst's ABCs is slow)
+        v = plain_body(node.value)
+        if v is not None:
+            return v
         if "b" in node.prefix.lower():
             return None
         try:

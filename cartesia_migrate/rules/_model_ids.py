@@ -40,9 +40,12 @@ import libcst as cst
 
 from ..bindings import dotted_name
 from ..models import MODEL_ID_RE, split_dated
+from ._prefilter import ESCAPE, pattern
 
-#: trigger tokens for the prefilter
-MODEL_PREFILTER = (r"sonic", r"upbeat-moon")
+#: trigger tokens for the prefilter: a site is a literal whose raw text has sonic / upbeat / ink and
+#: whose value starts with sonic / upbeat-moon / ink, after a "cartesia/" prefix or not
+#: (``visit_SimpleString``); an escape can spell the value otherwise
+MODEL_PREFILTER = (r"sonic", r"upbeat-moon", pattern(r"ink(?<=[\"']ink)", "ink"), r"cartesia/ink", ESCAPE)
 
 MODEL_KEYWORDS = {"model", "model_id", "tts_model", "tts_model_id", "model_name", "voice_model"}
 PROVIDER_PREFIX = "cartesia/"
@@ -58,6 +61,8 @@ _GETTERS = ("getenv", "get", "setdefault", "pop")  # os.getenv("X_MODEL", "sonic
 _FIELD_CALLS = ("Field", "field")
 _LANGUAGE_ENUM = re.compile(r"^([A-Z]{2})(?:_[A-Z]{2,4})?$")
 _WORD = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+_WORD_CHAR = re.compile(r"\w")
+_WORD_OR_DOT = re.compile(r"[\w.]")
 _UNKNOWN = object()  # an assignment whose value cannot be followed (tuple targets, augmented)
 
 
@@ -297,14 +302,17 @@ class ModelIdAnalysis:
     def _scope(self) -> Tuple[Optional[cst.FunctionDef], Optional[cst.ClassDef]]:
         """(nearest enclosing function, the class it is a method of / the class body we are in)."""
         fn = None
-        for a in self.ctx.ancestors():
-            if isinstance(a, cst.FunctionDef):
+        stack = self.ctx.stack
+        for i in range(len(stack) - 2, -1, -1):  # the ancestors, nearest first
+            a = stack[i]
+            cls = a.__class__  # (identity: isinstance is slow on libcst's ABCs; no subclasses)
+            if cls is cst.FunctionDef:
                 if fn is not None:
                     return fn, None  # a nested function: not a method
                 fn = a
-            elif isinstance(a, cst.ClassDef):
+            elif cls is cst.ClassDef:
                 return fn, a
-            elif isinstance(a, cst.Lambda) and fn is None:
+            elif cls is cst.Lambda and fn is None:
                 return None, None
         return fn, None
 
@@ -574,12 +582,23 @@ class ModelIdAnalysis:
     def _mentions(self, name: str) -> int:
         """How often ``name`` occurs as a word in the file (strings and comments included: an
         overcount only makes a constant look used elsewhere, which is the cautious side)."""
+        # = the number of ``_WORD`` matches equal to ``name``, counted at the name's few
+        # occurrences instead of splitting the whole file into words
         if self._words is None:
-            words: Dict[str, int] = {}
-            for w in _WORD.findall(self.ctx.text):
-                words[w] = words.get(w, 0) + 1
-            self._words = words
-        return self._words.get(name, 0)
+            self._words = {}
+        n = self._words.get(name)
+        if n is None:
+            n = 0
+            if _WORD.fullmatch(name):
+                text = self.ctx.text
+                size = len(name)
+                i = text.find(name)
+                while i >= 0:
+                    if (i == 0 or not _WORD_OR_DOT.match(text, i - 1)) and not _WORD_CHAR.match(text, i + size):
+                        n += 1
+                    i = text.find(name, i + 1)
+            self._words[name] = n
+        return n
 
     def _refs_of(self, s: ModelSite) -> List[_Ref]:
         h = s.handle
@@ -719,12 +738,20 @@ def _subscript_key(t: cst.Subscript) -> Optional[str]:
 
 # ---- the rule mixin -------------------------------------------------------------------------------------
 
+#: the visit methods of ``ModelIdSites`` that feed the shared analysis (first CM1xx rule only)
+_FEEDS = ("visit_SimpleString", "visit_Comparison", "visit_Arg", "visit_DictElement", "visit_Assign",
+          "visit_AnnAssign", "visit_AugAssign")
+
+
 class ModelIdSites:
     """Mixin for Rule subclasses: calls ``on_model_id(site)`` for each site at the module's end."""
 
     def __init__(self, *a, **kw) -> None:
         super().__init__(*a, **kw)
         self.analysis, self._visits = ModelIdAnalysis.of(self.ctx)
+        if not self._visits:  # the walker need not call the methods below, which would return at once
+            cls = type(self)
+            self.skip_methods = frozenset(n for n in _FEEDS if getattr(cls, n) is getattr(ModelIdSites, n))
 
     # the shared analysis runs in the first CM1xx rule of the file only (class-level methods, so
     # that both libcst's get_visitors() and the engine's walker find them)

@@ -24,6 +24,7 @@ from libcst._nodes.internal import CodegenState
 
 from ..bindings import Scope
 from ..rule import EditRequest, FileContext, Replace, Rule
+from ._strings import plain_body
 
 #: TTS calls whose voice parameter is ``voice`` in 4.x (1.x: ``voice_id=``; 2.x/3.x: a dict)
 TTS_VOICE_PATHS: FrozenSet[str] = frozenset(
@@ -113,6 +114,10 @@ def has_star_args(call: cst.Call) -> bool:
 
 
 def string_value(node: Optional[cst.CSTNode]) -> Optional[str]:
+    if node.__class__ is cst.SimpleString:  # (no subclasses; isinstance on libcst's ABCs is slow)
+        v = plain_body(node.value)
+        if v is not None:
+            return v
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         try:
             v = node.evaluated_value
@@ -138,7 +143,8 @@ class SdkRule(Rule):
     # -- collection
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in self.METHODS:
+        # (class identity: isinstance is slow on libcst's ABCs; Attribute has no subclasses)
+        if func.__class__ is cst.Attribute and func.attr.value in self.METHODS:
             self.sites.append(self.site(node))
 
     def site(self, node: cst.Call) -> Site:
@@ -361,7 +367,8 @@ def needs_parens_for_await(parent: Optional[cst.CSTNode], expr: cst.CSTNode) -> 
 
 def dict_items(node: cst.CSTNode) -> Optional[List[Tuple[str, cst.BaseExpression]]]:
     """``[(key, value)]`` of a dict display with string keys or ``dict(k=v)``; None otherwise."""
-    if isinstance(node, cst.Dict):
+    cls = node.__class__  # (identity: isinstance is slow on libcst's ABCs; no subclasses)
+    if cls is cst.Dict:
         out = []
         for el in node.elements:
             if not isinstance(el, cst.DictElement):
@@ -371,7 +378,7 @@ def dict_items(node: cst.CSTNode) -> Optional[List[Tuple[str, cst.BaseExpression
                 return None
             out.append((k, el.value))
         return out
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
+    if cls is cst.Call and node.func.__class__ is cst.Name and node.func.value == "dict":
         out = []
         for a in node.args:
             if a.keyword is None or a.star:

@@ -49,7 +49,7 @@ def _valid_date(date: str) -> bool:
 
 class UnknownModel(ModelIdSites, Rule):
     CODE = "CM106"
-    PREFILTER = MODEL_PREFILTER + (r"[\"']ink-",)
+    PREFILTER = MODEL_PREFILTER
 
     def on_model_id(self, site: ModelSite) -> None:
         models = self.ctx.models

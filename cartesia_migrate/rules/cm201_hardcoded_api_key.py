@@ -26,6 +26,7 @@ from ..bindings import dotted_name
 from ..redact import redact
 from ..rule import EditRequest, Replace, Rule
 from ._imports import ensure_import
+from ._prefilter import ESCAPE
 
 # sk_car_ then a key body (bare prefixes never match: the body needs 10+ characters)
 KEY_RE = re.compile(r"sk_car_(?:admin_)?(?P<body>[A-Za-z0-9_\-][A-Za-z0-9_.\-]{9,})")
@@ -98,7 +99,8 @@ def is_key_literal(value: str, strict: bool = False) -> bool:
 
 class HardcodedApiKey(Rule):
     CODE = "CM201"
-    PREFILTER = (r"sk_car_",)
+    # a raw literal, comment or f-string text; the escaped parts of a concatenation
+    PREFILTER = (r"(?-i:sk_car_)", ESCAPE)
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)

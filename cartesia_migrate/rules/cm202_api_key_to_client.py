@@ -33,6 +33,7 @@ import libcst as cst
 from ._model_ids import string_value
 from ..bindings import dotted_name
 from ..rule import Rule
+from ._prefilter import BETWEEN, ESCAPE, IMPORTS_CARTESIA, any_of, fold, ident, pattern, pattern_any, suffixes
 from .cm201_hardcoded_api_key import is_key_literal, is_test_path
 
 MESSAGE = ("Cartesia API key %s, so a browser or end-user device receives it: keep the key on the "
@@ -73,6 +74,35 @@ HTML_RE = re.compile(
     r"|\b(?:window|document|localStorage|sessionStorage)\.|\b(?:const|let|var)\s+[A-Za-z_$][\w$]*\s*="
     r"|new\s+WebSocket\s*\(|\bfetch\s*\(", re.I)
 MAX_DEPTH = 60
+# The prefilter (a necessary condition; see rules/_prefilter.py) is a source and a sink.
+# HTML/JS text for HTML_RE (re.I) on literals joined over "+", or f-string text joined around its
+# fields: "<", a backslash (escapes), a match as written, or a literal (or f-string text after a
+# field) that starts with the rest of a match split over several
+_WS = r"(?:\s|[\x80-\xff])"
+_JS_OBJECTS = ("window", "document", "localstorage", "sessionstorage")
+_TRIPLE = r"""[+("']""" + BETWEEN + r"""[a-z]{0,2}(?:\"\"\"|''')[\w$\s\x80-\xff]*="""
+_HTML = any_of(
+    pattern("<", "<"), pattern(r"\\", "\\"),
+    *[pattern(r"%s\." % fold(w), *(h.decode() for h in fold(w).hints[0])) for w in _JS_OBJECTS],
+    *[pattern(fold(w) + _WS, w[:2]) for w in ("const", "let", "var")],
+    *[pattern(r"%s%s*\(" % (fold(w), _WS), "(") for w in ("websocket", "fetch")],
+    pattern(r"[\"'}](?:%s)?\." % "|".join(suffixes(w) for w in _JS_OBJECTS), "."),
+    pattern(r"[\"'}](?:%s|%s)?%s*\(" % (suffixes("websocket"), suffixes("fetch"), _WS), "("),
+    # "const x =" split: the rest starts a literal (on its first line, unless the literal is
+    # triple-quoted: then it follows "+", "(" or another literal) or f-string text after a field
+    pattern(r"[\"'}][\w$ \t\f\v\x80-\xff]*=", "="),
+    pattern_any(_TRIPLE, ("=", '"""'), ("=", "'''")))
+_SINK = any_of(ident(*(WEB_ROOTS | {"streamlit", "gradio"})), ident(*UNAMBIGUOUS), ident(*VIEW_BASES), _HTML)
+#: a triple-quoted f-string whose text after a field starts with the rest of "const x =" over lines
+_SINK_F = (any_of(pattern(r"(?:[fF][rR]?|[rR][fF])'''", "'''"), pattern(r'(?:[fF][rR]?|[rR][fF])"""', '"""')),
+           pattern(r"\}[\w$\s\x80-\xff]*=", "}", "="))
+#: a route decorator: @x.get("/...") / @x.route("") / @aiohttp_jinja2.template(...)
+_ROUTE = (pattern("@", "@"), ident(*(ROUTE_ATTRS | {"template"})),
+          any_of(pattern(r"""["'](?:/|["'])"""), "jinja", ESCAPE))
+#: key sources: a name, string or path (``a.b["c: d"]``, ``x.get("c")``) with cartesia and ending in
+#: key (key_named: "cartesia" and "key", the k maybe a Kelvin sign), ``client.api_key``, a key
+#: literal, an escaped string
+_SOURCES = (("cartesia", fold("key")), (any_of("(?-i:sk_car_)", ESCAPE),), (IMPORTS_CARTESIA, ident("api_key")))
 
 
 def key_named(parts: List[str]) -> bool:
@@ -140,7 +170,10 @@ Key = Tuple[object, str]
 
 class ApiKeyToClient(Rule):
     CODE = "CM202"
-    PREFILTER = (r"cartesia", r"sk_car_")
+    # a source (a name or string with cartesia and ending in key, client.api_key, a key literal) and
+    # a sink: a web/UI library import, an unambiguous response/template call, a view class, HTML/JS
+    # text (maybe split over +, f-string fields or escapes), or a route decorator ("/..." or "" path)
+    PREFILTER = tuple(source + sink for source in _SOURCES for sink in ((_SINK,), _SINK_F, _ROUTE))
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -364,7 +397,7 @@ class ApiKeyToClient(Rule):
     def _gradio_event(self, node: cst.Call) -> None:
         """``btn.click(fn=show, ...)`` / ``gr.Interface(fn=show, ...)``: show's return value is displayed."""
         func = node.func
-        if not isinstance(func, cst.Attribute) or not any(q == "gradio" for q in self.imports.values()):
+        if func.__class__ is not cst.Attribute or "gradio" not in self.imports.values():  # (no subclasses)
             return
         q, resolved = self._qualify(func)
         if not (func.attr.value in GRADIO_EVENTS or

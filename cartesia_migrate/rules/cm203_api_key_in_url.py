@@ -17,6 +17,8 @@ import libcst as cst
 
 from ..bindings import dotted_name
 from ..rule import Rule
+from ._prefilter import ESCAPE, fold, pattern, pattern_any, suffixes
+from ._strings import plain_body
 
 # the value is filled in (an expression, a {} / % placeholder, the end of a prefix) or is a key;
 # "?api_key=YOUR_KEY" / "?api_key=***" in prose or redacted log text is not a request
@@ -50,6 +52,10 @@ def _text_and_names(leaves: List[cst.CSTNode]):
     names: List[str] = []
     for n in leaves:
         if isinstance(n, cst.SimpleString):
+            v = plain_body(n.value)  # (a plain literal's value without compiling it)
+            if v is not None:
+                text.append(v)
+                continue
             if "b" in n.prefix.lower():
                 return None, names
             try:
@@ -72,7 +78,10 @@ def _text_and_names(leaves: List[cst.CSTNode]):
 
 class ApiKeyInUrl(Rule):
     CODE = "CM203"
-    PREFILTER = (r"api_key=", r"[\"']api_key[\"']")  # the query, or a params={"api_key": ...} dict
+    # the query (its text may be split over literals: the part with "=" starts with the rest), or a
+    # params={"api_key": ...} dict; compared lower-cased
+    PREFILTER = (fold("api_key="), pattern(r"[\"']%s[\"']" % fold("api_key"), "ap", "ey"),
+                 pattern_any(r"[\"']%s" % suffixes("api_key="), ('"=',), ("'=",), ("y=",)), ESCAPE)
 
     def _is_cartesia_url(self, text: str, names: List[str]) -> bool:
         low = text.lower()

@@ -23,6 +23,7 @@ import libcst as cst
 from ._model_ids import string_value
 from ..bindings import dotted_name
 from ..rule import Rule
+from ._prefilter import ESCAPE
 
 MAX_TTL = 3600
 MESSAGE = ("Access token requested with expires_in=%s s, above the 3600 s (1 hour) maximum of the "
@@ -37,7 +38,7 @@ def _string(node: cst.CSTNode) -> Optional[str]:
 
 class AccessTokenTtl(Rule):
     CODE = "CM205"
-    PREFILTER = (r"expires_in",)
+    PREFILTER = (r"(?-i:expires_in)", ESCAPE)  # the keyword, or a payload key (a literal)
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)

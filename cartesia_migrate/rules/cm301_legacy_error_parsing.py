@@ -33,6 +33,7 @@ import libcst as cst
 
 from ..bindings import dotted_name
 from ..rule import Rule
+from ._prefilter import ESCAPE, IMPORTS_CARTESIA, any_of, fold, ident, pattern
 from ._errors import BROAD, TryCalls, caught_names, cartesia_exception
 
 STRUCTURED_KEYS = frozenset({"error_code", "title", "message", "request_id", "doc_url"})
@@ -49,6 +50,18 @@ _JSON_LOADS = {"json.loads", "loads", "orjson.loads", "ujson.loads", "simplejson
 
 _WS_CONTEXT_RE = re.compile(r"tts/websocket|stt/websocket|websocket_connect|\.websocket\(|cartesia_version=",
                             re.I)
+_WS_CONTEXT_WORDS = ("tts/websocket", "stt/websocket", "websocket_connect", ".websocket(", "cartesia_version=")
+
+
+def _ws_context(ctx) -> bool:
+    """``_WS_CONTEXT_RE.search(ctx.text)``; for ASCII text (where re.I is plain lower-casing)
+    as substring tests of the lower-cased text, which the file's context has anyway."""
+    if ctx.text.isascii():
+        low = ctx.lower_text
+        return any(w in low for w in _WS_CONTEXT_WORDS)
+    return bool(_WS_CONTEXT_RE.search(ctx.text))
+
+
 STRUCTURED_HINT = ('use `e.status_code`, `e.body["error_code"]`, `e.body["title"]`, `e.body["message"]`, '
                    '`e.body["request_id"]` (from Cartesia-Version 2026-03-01 `e.body` is a dict)')
 
@@ -94,7 +107,11 @@ def _is_slice(node: cst.Subscript) -> bool:
 
 class LegacyErrorParsing(TryCalls, Rule):
     CODE = "CM301"
-    PREFILTER = (r"except", r"[\"']error[\"']")
+    # a handler of a Cartesia exception / around an SDK call, or if x["type"] == "error" in WebSocket code
+    PREFILTER = ((IMPORTS_CARTESIA, ident("except")),
+                 (any_of(pattern(r"error(?<=[\"']error)[\"']", "error"), ESCAPE),
+                  any_of(*(fold(w) for w in ("tts/websocket", "stt/websocket", "websocket_connect", ".websocket(",
+                                             "cartesia_version=")))))
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -102,7 +119,7 @@ class LegacyErrorParsing(TryCalls, Rule):
         self._handlers: List[_Handler] = []
         self._blocks: List[_ErrorBlock] = []
         self._active = ctx.has_cartesia_context
-        self._ws_active = self._active and bool(_WS_CONTEXT_RE.search(ctx.text))
+        self._ws_active = self._active and _ws_context(ctx)
 
     # ---- try bodies and handlers
     def visit_Try(self, node: cst.Try) -> None:

@@ -22,6 +22,7 @@ import libcst as cst
 from .. import catalog
 from ..bindings import dotted_name
 from ..rule import Replace, Rule
+from ._prefilter import IMPORTS_CARTESIA, ident
 from ._errors import LEGACY_RESOURCES, TryCalls, caught_names, cartesia_exception, sdk_call_path
 
 OLD_MODULE = "cartesia.core.api_error"
@@ -38,7 +39,7 @@ _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseExcept
 
 class LegacyExceptionImport(TryCalls, Rule):
     CODE = "CM302"
-    PREFILTER = (r"api_error", r"ValueError", r"RuntimeError")
+    PREFILTER = ((IMPORTS_CARTESIA, ident("api_error", "ValueError", "RuntimeError")),)
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -56,6 +57,14 @@ class LegacyExceptionImport(TryCalls, Rule):
         self._ws_objects: Set[str] = set()  # names bound to 1.x ``client.tts.websocket()``
         self._import_binds: Dict[str, List[Tuple[cst.ImportAlias, str]]] = {}  # name -> [(alias, module)]
         self._called: Set[str] = set()  # names called (``ApiError(status_code=...)``)
+        # the walker need not call the methods that would return at once (see walk.collect)
+        skip = set()
+        if not self._imports_active:
+            skip.update(("visit_ImportFrom", "visit_Import", "visit_Name", "visit_Attribute", "visit_SimpleString"))
+        if not self._catch_active:
+            skip.update(("visit_Try", "visit_Assign", "visit_Call", "visit_ExceptHandler"))
+        if skip:
+            self.skip_methods = frozenset(skip)
 
     # ---- imports
     def _in_import_guard(self) -> bool:

@@ -29,6 +29,7 @@ import libcst as cst
 
 from ..bindings import HTTP_OBJECT_CLASSES, dotted_name
 from ..rule import Replace, Rule
+from ._prefilter import ESCAPE, IMPORTS_HTTP_LIBRARY, any_of, fold, pattern
 from ._http import (CLIENT_CTORS, CURRENT_VERSION, FUNCTIONS, METHODS, QUERY_KEY_RE, ValueTable, arg,
                     code_in_place, dict_with_entry, find_headers, has_star_kwargs, is_docstring,
                     is_version_key, key_style, mentions_cartesia, string_value)
@@ -65,7 +66,10 @@ def _blocks(stack) -> Tuple[cst.CSTNode, ...]:
 
 class MissingApiVersion(Rule):
     CODE = "CM303"
-    PREFILTER = (r"api\.cartesia\.ai", r"CARTESIA_(?:API_)?(?:BASE_)?URL")
+    # a URL naming the host (HOST_RE, re.I) or a base-URL variable (exact), and an HTTP library
+    PREFILTER = ((any_of(fold("api.cartesia.ai"),
+                         pattern(r"(?-i:CARTESIA_(?:API_)?(?:BASE_)?URL)", "cartesia_", "url"), ESCAPE),
+                  IMPORTS_HTTP_LIBRARY),)
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)

@@ -16,6 +16,7 @@ import libcst as cst
 
 from ..bindings import dotted_name
 from ..rule import Replace, ReplaceIn, Rule
+from ._prefilter import ESCAPE, TOUCHING_LITERALS, any_of, fold, pattern
 from ._http import (CURRENT_VERSION, VERSION_IN_TEXT_RE, is_docstring, is_legacy_version, is_version_key,
                     string_value)
 
@@ -32,7 +33,10 @@ def _message(value: str) -> str:
 
 class LegacyApiVersion(Rule):
     CODE = "CM304"
-    PREFILTER = (r"cartesia[-_ ]?(?:api_?)?version",)
+    # a version key / name / text (re.I; keys are evaluated, concatenations joined) and a date literal
+    PREFILTER = ((any_of(pattern(r"-(?<=[0-9\x80-\xff]-)[0-9\x80-\xff]", "-"), ESCAPE),
+                  any_of(pattern(fold("cartesia") + r"[-_ ]?(?:%s_?)?" % fold("api") + fold("version"),
+                                 "carte", "ver"), TOUCHING_LITERALS, ESCAPE)),)
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)

@@ -177,7 +177,8 @@ class OutdatedSdkRequirement(Rule):
     """``setup.py`` literals; the other declaration files are handled in ``handlers/dependencies.py``."""
 
     CODE = "CM305"
-    PREFILTER = (r"cartesia",)
+    PREFILTER = (r"(?-i:artesia)",)  # a string literal naming the requirement
+    PATH_PREFILTER = r"(?:^|[\\/])setup\.py\Z"  # python files: setup.py only
     #: python: this visitor (``setup.py`` only); the others: ``handlers/dependencies.py``
     KINDS = ("python", "requirements", "setup-cfg", "pyproject")
 

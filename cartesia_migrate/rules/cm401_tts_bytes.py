@@ -20,6 +20,7 @@ import libcst as cst
 
 from .. import catalog
 from ..rule import Append, EditRequest, Prepend, Replace
+from ._prefilter import IMPORTS_CARTESIA, ident
 from ._sdk import SdkRule, Site, call_with, iterated
 
 LEGACY_1X_KEYWORDS = ("voice_id", "voice_embedding", "_experimental_voice_controls")
@@ -27,7 +28,7 @@ LEGACY_1X_KEYWORDS = ("voice_id", "voice_embedding", "_experimental_voice_contro
 
 class TtsBytes(SdkRule):
     CODE = "CM401"
-    PREFILTER = (r"\bbytes\b",)
+    PREFILTER = ((IMPORTS_CARTESIA, ident("tts"), ident("bytes")),)
     METHODS = frozenset({"bytes"})
 
     def check(self, site: Site) -> None:

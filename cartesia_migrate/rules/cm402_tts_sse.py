@@ -16,6 +16,7 @@ import libcst as cst
 
 from ..bindings import Scope, dotted_name
 from ..rule import Replace
+from ._prefilter import IMPORTS_CARTESIA, ident
 from ._sdk import SdkRule, Site, call_with, is_true, needs_parens_for_await, remove_args, string_value
 
 EVENT_PATHS = ("tts.sse()[]", "tts.generate_sse()[]")
@@ -24,7 +25,8 @@ B64DECODE = frozenset({"base64.b64decode", "b64decode", "base64.standard_b64deco
 
 class TtsSse(SdkRule):
     CODE = "CM402"
-    PREFILTER = (r"sse",)  # sse( and generate_sse( (the events of the renamed call are still checked)
+    # sse( and generate_sse( (the events of the renamed call are still checked)
+    PREFILTER = ((IMPORTS_CARTESIA, ident("tts"), ident("sse", "generate_sse")),)
     METHODS = frozenset({"sse"})
 
     def __init__(self, ctx) -> None:

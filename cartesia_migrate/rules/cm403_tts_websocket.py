@@ -9,6 +9,7 @@ restructures the code, so the finding spells out the new shape instead of fixing
 
 from __future__ import annotations
 
+from ._prefilter import IMPORTS_CARTESIA, ident
 from ._sdk import SdkRule, Site
 
 SYNC_SHAPE = (
@@ -27,7 +28,7 @@ ASYNC_SHAPE = (
 
 class TtsWebsocket(SdkRule):
     CODE = "CM403"
-    PREFILTER = (r"\bwebsocket\b",)
+    PREFILTER = ((IMPORTS_CARTESIA, ident("tts"), ident("websocket")),)
     METHODS = frozenset({"websocket"})
 
     def check(self, site: Site) -> None:

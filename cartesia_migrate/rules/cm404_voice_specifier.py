@@ -17,6 +17,8 @@ import libcst as cst
 
 from ..bindings import Scope
 from ..rule import Replace
+from ._prefilter import ESCAPE, IMPORTS_CARTESIA, TOUCHING_LITERALS, any_of, ident
+from ._names import is_attribute_name, is_keyword_name, names_with_parents
 from ._sdk import TTS_VOICE_PATHS, SdkRule, Site, rename_kwarg, string_value, voice_dict
 
 #: the generation-request events of a 4.x ``websocket_connect()`` connection
@@ -30,14 +32,16 @@ EMBEDDING_MSG = (
 
 class VoiceSpecifier(SdkRule):
     CODE = "CM404"
-    PREFILTER = (r"\bvoice",)
+    # voice_id= / voice_embedding= / voice=, or a "voice" key of a WebSocket event
+    PREFILTER = ((IMPORTS_CARTESIA, ident("tts"),
+                  ident("bytes", "sse", "generate", "generate_sse", "send", "push", "context"),
+                  any_of(r"(?-i:\bvoice)", TOUCHING_LITERALS, ESCAPE)),)
     METHODS = frozenset({"bytes", "sse", "generate", "generate_sse", "send", "push", "context"})
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         # NAME = {"mode": "id", "id": X}: (assign value, scope, statement)
         self.dict_vars: Dict[str, List[Tuple[cst.BaseExpression, Scope, Optional[cst.CSTNode], bool]]] = {}
-        self.name_uses: Dict[str, int] = {}
         self.voice_arg_uses: Dict[str, List[Site]] = {}
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -60,13 +64,10 @@ class VoiceSpecifier(SdkRule):
                 )
             )
 
-    def visit_Name(self, node: cst.Name) -> None:
-        parent = self.ctx.parent()
-        if isinstance(parent, cst.Attribute) and parent.attr is node:
-            return
-        if isinstance(parent, cst.Arg) and parent.keyword is node:
-            return
-        self.name_uses[node.value] = self.name_uses.get(node.value, 0) + 1
+    def _name_uses(self, name: str) -> int:
+        """How many Names ``name`` the file has, attribute names and keywords not counted."""
+        return sum(1 for node, parent in names_with_parents(self.ctx).get(name, ())
+                   if not (is_attribute_name(node, parent) or is_keyword_name(node, parent)))
 
     def check(self, site: Site) -> None:
         if site.path in WS_EVENT_PATHS:
@@ -156,7 +157,7 @@ class VoiceSpecifier(SdkRule):
             assigns = self.dict_vars.get(name)
             if not assigns:
                 continue
-            uses = self.name_uses.get(name, 0) - len(assigns)
+            uses = self._name_uses(name) - len(assigns)
             only_voice_args = len(assigns) == 1 and uses == len(sites)
             for value, scope, stmt, str_fits in assigns:
                 # the variable must be the one the calls see: same scope chain

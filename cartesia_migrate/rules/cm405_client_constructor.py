@@ -21,6 +21,7 @@ import libcst as cst
 from ..bindings import CLIENT_CLASSES
 from ..rule import Replace
 from ._imports import ensure_import
+from ._prefilter import IMPORTS_CARTESIA, ident
 from ._sdk import SdkRule, Site, call_with, dict_items, is_true, kw_arg, remove_args, rename_kwarg
 
 REQUEST_OPTION_KEYS = {
@@ -34,7 +35,8 @@ ENV_KEY = 'os.environ.get("CARTESIA_API_KEY")'
 
 class ClientConstructor(SdkRule):
     CODE = "CM405"
-    PREFILTER = (r"cartesia", r"request_options")
+    PREFILTER = ((IMPORTS_CARTESIA, ident("Cartesia", "AsyncCartesia", "Client", "AsyncClient",
+                                       "request_options")),)
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import libcst as cst
 
 from ..rule import Replace
+from ._prefilter import IMPORTS_CARTESIA, ident
 from ._sdk import SdkRule, Site
 
 
 class AccessTokenApi(SdkRule):
     CODE = "CM406"
-    PREFILTER = (r"access_token",)
+    PREFILTER = ((IMPORTS_CARTESIA, ident("auth"), ident("access_token")),)
     METHODS = frozenset({"access_token"})
 
     def check(self, site: Site) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import libcst as cst
 
 from .. import catalog
+from ._prefilter import IMPORTS_CARTESIA, ident
 from ._sdk import SdkRule, Site, remove_args
 
 CLONE_SHAPE = (
@@ -28,7 +29,8 @@ LEGACY_0X = (
 
 class RemovedVoiceApi(SdkRule):
     CODE = "CM407"
-    PREFILTER = (r"\bvoices\b", r"get_voice_embedding")
+    PREFILTER = ((IMPORTS_CARTESIA, ident("voices"), ident("create", "mix", "clone", "list")),
+                 (IMPORTS_CARTESIA, ident("get_voice_embedding"), ident("CartesiaTTS", "AsyncCartesiaTTS")))
     METHODS = frozenset({"create", "mix", "clone", "list", "get_voice_embedding"})
 
     def visit_Call(self, node: cst.Call) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..rule import Replace
+from ._prefilter import IMPORTS_CARTESIA, ident
 from ._sdk import SdkRule, Site, call_with, needs_parens_for_await
 
 NEW = {
@@ -29,7 +30,7 @@ WHAT = {
 
 class VoiceChanger(SdkRule):
     CODE = "CM408"
-    PREFILTER = (r"voice_changer",)
+    PREFILTER = ((IMPORTS_CARTESIA, ident("voice_changer"), ident(*NEW)),)
     METHODS = frozenset(NEW)
 
     def check(self, site: Site) -> None:

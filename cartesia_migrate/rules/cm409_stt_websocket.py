@@ -14,6 +14,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..rule import Replace
+from ._prefilter import IMPORTS_CARTESIA, ident
 from ._sdk import SdkRule, Site, call_with, kw_arg, string_value
 
 LEGACY_METHODS = frozenset({"send", "receive", "transcribe", "close", "connect"})
@@ -27,7 +28,7 @@ USAGE = (
 
 class SttWebsocket(SdkRule):
     CODE = "CM409"
-    PREFILTER = (r"\bstt\b",)
+    PREFILTER = ((IMPORTS_CARTESIA, ident("stt"), ident("websocket")),)
     METHODS = frozenset({"websocket"}) | LEGACY_METHODS
 
     def _usage(self, site: Site, stt: str) -> str:

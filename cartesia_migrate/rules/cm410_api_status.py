@@ -8,12 +8,13 @@ from __future__ import annotations
 import libcst as cst
 
 from ..rule import Replace
+from ._prefilter import IMPORTS_CARTESIA, ident
 from ._sdk import SdkRule, Site
 
 
 class ApiStatus(SdkRule):
     CODE = "CM410"
-    PREFILTER = (r"api_status",)
+    PREFILTER = ((IMPORTS_CARTESIA, ident("api_status"), ident("get")),)
     METHODS = frozenset({"get"})
 
     def check(self, site: Site) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ._prefilter import ESCAPE, IMPORTS_CARTESIA, TOUCHING_LITERALS, any_of
 from ._sdk import TTS_VOICE_PATHS, SdkRule, Site, string_value
 
 SHAPE = (
@@ -29,7 +30,8 @@ PATHS = TTS_VOICE_PATHS | {"tts.infill", "infill.bytes"}
 
 class ExperimentalControls(SdkRule):
     CODE = "CM411"
-    PREFILTER = (r"experimental",)
+    # the keywords, or a "__experimental_controls" key (evaluated, concatenations joined)
+    PREFILTER = ((IMPORTS_CARTESIA, any_of(r"(?-i:experimental)", TOUCHING_LITERALS, ESCAPE)),)
 
     def visit_Call(self, node: cst.Call) -> None:
         if any(a.keyword is not None and a.keyword.value in KEYWORDS for a in node.args):

@@ -20,7 +20,9 @@ import libcst as cst
 
 from ..bindings import dotted_name
 from ..rule import EditRequest, Replace, Rule
+from ._prefilter import IMPORTS_CARTESIA
 from ._sdk import string_value
+from ._names import is_attribute_name, is_keyword_name, names_with_parents
 from ._imports import block_indent, ensure_from_import, format_from_import, imported_from, without_names
 
 #: names importable from ``cartesia`` in 4.2.0 (``__all__`` plus the submodules it imports)
@@ -229,12 +231,12 @@ def module_gone(mod: str) -> bool:
 
 class MovedImport(Rule):
     CODE = "CM412"
-    PREFILTER = (r"cartesia",)
+    PREFILTER = (IMPORTS_CARTESIA,)
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self.imports: List[Tuple[cst.ImportFrom, Tuple[cst.CSTNode, ...], Optional[cst.CSTNode]]] = []
-        self.refs: Dict[str, List[cst.Name]] = {}
+        self._refs: Dict[str, List[cst.Name]] = {}  # (filled on demand: _refs_of)
         self.attrs: List[Tuple[cst.Attribute, Optional[cst.CSTNode]]] = []
         self.helpers: List[Tuple[cst.Call, object, Optional[cst.CSTNode]]] = []
 
@@ -261,23 +263,28 @@ class MovedImport(Rule):
         if mod == "cartesia" or mod.startswith("cartesia."):
             self.imports.append((node, tuple(self.ctx.stack[:-1]), self.ctx.enclosing_statement()))
 
-    def visit_Name(self, node: cst.Name) -> None:
-        parent = self.ctx.parent()
-        if isinstance(parent, cst.Attribute) and parent.attr is node:
-            return
-        if isinstance(parent, (cst.ImportAlias, cst.AsName)):
-            return
-        if isinstance(parent, cst.Arg) and parent.keyword is node:
-            return
-        self.refs.setdefault(node.value, []).append(node)
+    def _refs_of(self, name: str) -> List[cst.Name]:
+        """The Names ``name`` that may refer to an imported name: not attribute names, import
+        aliases or keywords (the file's names are indexed only when a decision needs them)."""
+        refs = self._refs.get(name)
+        if refs is None:
+            refs = self._refs[name] = [
+                node for node, parent in names_with_parents(self.ctx).get(name, ())
+                if not (is_attribute_name(node, parent) or is_keyword_name(node, parent)
+                        or parent.__class__ is cst.ImportAlias or parent.__class__ is cst.AsName)]
+        return refs
 
+    # (every Attribute: class identity instead of isinstance, which is slow on libcst's ABCs;
+    # these node classes have no subclasses)
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        parent = self.ctx.parent()
-        if isinstance(parent, cst.Attribute) and parent.value is node:
+        stack = self.ctx.stack
+        parent = stack[-2] if len(stack) > 1 else None
+        pcls = parent.__class__
+        if pcls is cst.Attribute and parent.value is node:
             return
-        if isinstance(parent, (cst.ImportAlias, cst.Import, cst.ImportFrom)):
+        if pcls is cst.ImportAlias or pcls is cst.Import or pcls is cst.ImportFrom:
             return
-        if self.ctx.bindings.names and isinstance(_head(node), cst.Name):
+        if self.ctx.bindings.names and _head(node).__class__ is cst.Name:
             self.attrs.append((node, self.ctx.enclosing_statement()))
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -350,7 +357,7 @@ class MovedImport(Rule):
         module = self.ctx.module
         module_level = len(stack) <= 2  # Module > SimpleStatementLine > ImportFrom
         unused = [
-            (a, n, asn) for a, n, asn in gone if not self.refs.get(asn or n) and self._count(asn or n) == 1
+            (a, n, asn) for a, n, asn in gone if not self._refs_of(asn or n) and self._count(asn or n) == 1
         ]
         drop = [(n, asn) for _a, n, asn in moved] + [(n, asn) for _a, n, asn in unused]
         edits: List[EditRequest] = []
@@ -363,8 +370,8 @@ class MovedImport(Rule):
                 local = asname or name
                 if asname is None and new_name != name:
                     new_free = self._count(new_name) == 0 or imported_from(module, new_mod, new_name)
-                    if self._count(name) == len(self.refs.get(name, ())) + 1 and new_free:
-                        edits += [Replace(r, new_name) for r in self.refs.get(name, ())]
+                    if self._count(name) == len(self._refs_of(name)) + 1 and new_free:
+                        edits += [Replace(r, new_name) for r in self._refs_of(name)]
                         pair: Tuple[str, Optional[str]] = (new_name, None)
                     else:
                         pair = (new_name, name)  # keep the old name as an alias
@@ -455,7 +462,7 @@ class MovedImport(Rule):
 
 
 def _head(node: cst.CSTNode) -> cst.CSTNode:
-    while isinstance(node, cst.Attribute):
+    while node.__class__ is cst.Attribute:
         node = node.value
     return node
 

@@ -7,12 +7,13 @@ the language.
 
 from __future__ import annotations
 
+from ._prefilter import IMPORTS_CARTESIA, ident
 from ._sdk import TTS_LANGUAGE_PATHS, SdkRule, Site
 
 
 class LanguageLocale(SdkRule):
     CODE = "CM413"
-    PREFILTER = (r"\blocale\b",)
+    PREFILTER = ((IMPORTS_CARTESIA, ident("tts"), ident("language"), ident("locale")),)
     METHODS = frozenset({"bytes", "sse", "generate", "generate_sse", "send", "push", "context"})
 
     def check(self, site: Site) -> None:

@@ -8,12 +8,13 @@ cannot be derived from a language and dialect mechanically.
 
 from __future__ import annotations
 
+from ._prefilter import IMPORTS_CARTESIA, ident
 from ._sdk import SdkRule, Site
 
 
 class LocalizeAccent(SdkRule):
     CODE = "CM414"
-    PREFILTER = (r"localize",)
+    PREFILTER = ((IMPORTS_CARTESIA, ident("voices"), ident("localize")),)
     METHODS = frozenset({"localize"})
 
     def check(self, site: Site) -> None:

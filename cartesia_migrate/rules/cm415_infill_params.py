@@ -20,6 +20,7 @@ from .. import catalog
 from ..bindings import dotted_name
 from ..rule import EditRequest, Replace
 from ._imports import ensure_import
+from ._prefilter import IMPORTS_CARTESIA, ident
 from ._sdk import SdkRule, Site, call_with, kw_arg, remove_args, rename_kwarg, voice_dict
 
 FORMAT_KEYS = (
@@ -32,7 +33,7 @@ FORMAT_KEYS = (
 
 class InfillParams(SdkRule):
     CODE = "CM415"
-    PREFILTER = (r"infill",)
+    PREFILTER = ((IMPORTS_CARTESIA, ident("infill")),)
     METHODS = frozenset({"infill", "bytes"})
 
     def check(self, site: Site) -> None:
