@@ -136,7 +136,7 @@ def _analyze_python(source: Source, settings: Settings, models, codes: Sequence[
     import libcst as cst
 
     from .bindings import Bindings, BindingTracker
-    from .positions import UnitTracker, spans, spans_in_units, unit_offsets
+    from .positions import spans, spans_in_units, statement_offsets
     from .walk import walk
     from .rule import (Append, FileContext, InsertAfter, InsertAtOffset, InsertBefore, Prepend, Replace,
                        ReplaceIn)
@@ -163,8 +163,7 @@ def _analyze_python(source: Source, settings: Settings, models, codes: Sequence[
 
     ctx = FileContext(path=source.path, text=text, settings=settings, models=models, module=module)
     ctx.bindings = Bindings()
-    units = UnitTracker(ctx.stack) if outline else None
-    rules = [BindingTracker(ctx.bindings)] + [cls(ctx) for cls in classes] + ([units] if units else [])
+    rules = [BindingTracker(ctx.bindings)] + [cls(ctx) for cls in classes]
     stack = ctx.stack
     try:
         walk(module, rules, stack)
@@ -185,12 +184,15 @@ def _analyze_python(source: Source, settings: Settings, models, codes: Sequence[
         if deps is not None and rep.edits and isinstance(rep.node, cst.Call):
             wanted.append(rep.node.func)
     try:
-        offsets = None
-        if units is not None and all(rep.statement is not None and id(rep.statement) in units.units
-                                     for rep in ctx.reports):
-            offsets = unit_offsets(module, outline, index)
-        found = offsets and spans_in_units(module, wanted, [units.units[id(rep.statement)] for rep in ctx.reports],
-                                           offsets, text)
+        # code generation for the statements the findings are in, when CPython's tree places
+        # them (else, or when a node is elsewhere: for the whole module)
+        found = None
+        if outline and all(rep.statement is not None for rep in ctx.reports):
+            offsets = statement_offsets(module, outline[0], index)
+            if offsets is not None:
+                units = [rep.statement for rep in ctx.reports]
+                units += [n for n in wanted if id(n) in offsets]  # statements an edit inserts before
+                found = spans_in_units(module, wanted, units, offsets, text)
         positions = _Ranges(found or spans(module, wanted), index)
     except RecursionError:
         raise TooDeep("too deeply nested to analyze")

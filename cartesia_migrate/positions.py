@@ -111,68 +111,92 @@ def spans(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> Dict[int, Span]:
 #
 # Most of a file with findings holds none: code generation can start at a statement if we
 # know where it starts in the text.  CPython's tree (parsed anyway, see ``pyparse``) gives
-# the first line of every top-level statement and of every statement in a class body; a
-# statement's leading blank and comment lines are one text line each.  The code generated
-# for each such statement is compared with the text at that place: any difference, any
-# node not found, and the whole module is generated instead.
-
-_COMPOUND = ("If", "For", "While", "Try", "TryStar", "With", "FunctionDef", "ClassDef", "Match")
+# the first line of every statement; a statement's leading blank and comment lines are one
+# text line each, and its indentation is that of the blocks around it.  The code generated
+# for each statement is compared with the text at that place: any difference, any node
+# not found, and the whole module is generated instead.
 
 
-class UnitTracker(cst.BatchableCSTVisitor):
-    """During the rules' walk: the top-level statement, or the class-body statement, that
-    holds each statement (``units[id(statement)]``)."""
+def statement_offsets(module: cst.Module, tree, index) -> Optional[Dict[int, Tuple[int, Tuple[str, ...]]]]:
+    """id(statement) -> (start offset, indent tokens) for every statement of a block (the
+    module's, an indented block's), paired with CPython's ``tree``; None when the two trees
+    do not line up."""
+    import ast
 
-    def __init__(self, stack: List[cst.CSTNode]) -> None:
-        self.stack = stack
-        self.units: Dict[int, cst.CSTNode] = {}
-
-    def _record(self, node: cst.CSTNode) -> None:
-        st = self.stack
-        unit = st[1] if len(st) > 1 else node
-        if len(st) > 3 and unit.__class__ is cst.ClassDef and st[2].__class__ is cst.IndentedBlock:
-            unit = st[3]
-        self.units[id(node)] = unit
-
-
-def _add_visitors() -> None:
-    for name in ("SimpleStatementLine",) + _COMPOUND:
-        setattr(UnitTracker, "visit_" + name, UnitTracker._record)
-
-
-_add_visitors()
-
-
-def unit_offsets(module: cst.Module, outline: list, index) -> Optional[Dict[int, Tuple[int, Tuple[str, ...]]]]:
-    """id(unit) -> (start offset, indent tokens) for every top-level statement and class-body
-    statement, from CPython's ``outline``; None when the two trees do not line up."""
     out: Dict[int, Tuple[int, Tuple[str, ...]]] = {}
+    default = module.default_indent
 
-    def place(stmts, lines, indent: Tuple[str, ...]) -> bool:
+    def first(a) -> int:
+        decorators = getattr(a, "decorator_list", None)
+        return min([a.lineno] + [d.lineno for d in decorators]) if decorators else a.lineno
+
+    def block(body, stmts, indent: Tuple[str, ...]) -> None:
+        """``body``: a libcst suite (IndentedBlock / SimpleStatementSuite); ``stmts``: ast list."""
+        if body.__class__ is cst.IndentedBlock:
+            pair(body.body, stmts, indent + (body.indent if body.indent is not None else default,))
+
+    def pair(lib, stmts, indent: Tuple[str, ...]) -> None:
         k = 0
-        for stmt in stmts:
-            if k >= len(lines):
-                return False
-            line = lines[k][0] if indent == () else lines[k]
-            out[id(stmt)] = (index.line_start(line - len(stmt.leading_lines)), indent)
-            if indent == () and stmt.__class__ is cst.ClassDef:
-                members = lines[k][1]
-                body = stmt.body
-                if members is None or body.__class__ is not cst.IndentedBlock:
-                    return False
-                ind = body.indent if body.indent is not None else module.default_indent
-                if not place(body.body, members, (ind,)):
-                    return False
-            k += len(stmt.body) if stmt.__class__ is cst.SimpleStatementLine else 1
-        return k == len(lines)
+        for s in lib:
+            if k >= len(stmts):
+                raise LookupError
+            a = stmts[k]
+            out[id(s)] = (index.line_start(first(a) - len(s.leading_lines)), indent)
+            cls = s.__class__
+            if cls is cst.SimpleStatementLine:
+                k += len(s.body)
+                continue
+            k += 1
+            inner(s, a, indent)
 
-    return out if place(module.body, outline, ()) else None
+    def inner(s, a, indent: Tuple[str, ...]) -> None:
+        cls = s.__class__
+        if cls in (cst.FunctionDef, cst.ClassDef, cst.With):
+            block(s.body, a.body, indent)
+        elif cls is cst.If:
+            block(s.body, a.body, indent)
+            orelse = s.orelse
+            if orelse is not None:
+                if orelse.__class__ is cst.If:  # elif: the If in ast's orelse
+                    if len(a.orelse) != 1 or not isinstance(a.orelse[0], ast.If):
+                        raise LookupError
+                    inner(orelse, a.orelse[0], indent)
+                else:
+                    block(orelse.body, a.orelse, indent)
+        elif cls in (cst.For, cst.While):
+            block(s.body, a.body, indent)
+            if s.orelse is not None:
+                block(s.orelse.body, a.orelse, indent)
+        elif cls in (cst.Try, cst.TryStar):
+            block(s.body, a.body, indent)
+            if len(s.handlers) != len(a.handlers):
+                raise LookupError
+            for h, ah in zip(s.handlers, a.handlers):
+                block(h.body, ah.body, indent)
+            if s.orelse is not None:
+                block(s.orelse.body, a.orelse, indent)
+            if s.finalbody is not None:
+                block(s.finalbody.body, a.finalbody, indent)
+        elif cls is cst.Match:
+            if len(s.cases) != len(a.cases):
+                raise LookupError
+            cases = indent + (s.indent if s.indent is not None else default,)  # `case` lines are indented
+            for c, ac in zip(s.cases, a.cases):
+                block(c.body, ac.body, cases)
+        else:
+            raise LookupError  # a statement this pairing does not know
+
+    try:
+        pair(module.body, tree.body, ())
+    except (LookupError, AttributeError, TypeError):
+        return None
+    return out
 
 
 def spans_in_units(module: cst.Module, nodes: Iterable[cst.CSTNode], units: Iterable[cst.CSTNode],
                    offsets: Dict[int, Tuple[int, Tuple[str, ...]]], text: str) -> Optional[Dict[int, Span]]:
-    """``spans`` generating only ``units`` (each checked against ``text``); None when that
-    cannot answer for every node."""
+    """``spans`` generating only the statements ``units`` (each checked against ``text``);
+    None when that cannot answer for every node."""
     wanted = {id(n) for n in nodes}
     state = _OffsetState(module, wanted)
     done = set()
@@ -190,6 +214,6 @@ def spans_in_units(module: cst.Module, nodes: Iterable[cst.CSTNode], units: Iter
         unit._codegen(state)
         if "".join(state.tokens) != text[start:state.offset]:
             return None
-    if len(state.spans) < len(wanted) or not wanted.issubset(state.spans):
+    if not wanted.issubset(state.spans):
         return None
     return state.spans

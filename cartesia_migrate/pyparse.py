@@ -40,8 +40,8 @@ _CPYTHON_TOO_DEEP = ("too many nested parentheses", "too many levels of indentat
 def parse_module(text: str, outline: Optional[list] = None):
     """The libcst Module of ``text``; InputError (one line, with line and column) otherwise.
 
-    ``outline`` (a list) receives the first line of each top-level statement of CPython's
-    tree, with those of a class's statements (see ``outline_of``), when CPython parses it.
+    ``outline`` (a list) receives CPython's ``ast`` tree of ``text`` when CPython parses it
+    (``positions.statement_offsets`` places statements by its line numbers).
     """
     import libcst as cst
 
@@ -65,19 +65,6 @@ def parse_module(text: str, outline: Optional[list] = None):
     finally:
         if enabled:
             gc.enable()
-
-
-def outline_of(tree: ast.Module) -> list:
-    """[(first line, [first line of each statement of its body] or None)] per top-level
-    statement (the body lines for a class only); a decorated definition starts at its
-    first decorator."""
-
-    def first(stmt) -> int:
-        decorators = getattr(stmt, "decorator_list", None)
-        return min([stmt.lineno] + [d.lineno for d in decorators]) if decorators else stmt.lineno
-
-    return [(first(s), [first(m) for m in s.body] if isinstance(s, ast.ClassDef) else None)
-            for s in tree.body]
 
 
 def precheck(text: str, outline: Optional[list] = None) -> Optional[SyntaxError]:
@@ -106,7 +93,7 @@ def precheck(text: str, outline: Optional[list] = None) -> Optional[SyntaxError]
             gc.enable()
     depth, line = tree_depth(tree, text)
     if outline is not None:
-        outline.extend(outline_of(tree))
+        outline.append(tree)  # the engine places statements by its line numbers
     del tree
     if depth > MAX_DEPTH:
         raise InputError("too deeply nested to parse safely (syntax tree %d levels deep at line %d; limit %d)"

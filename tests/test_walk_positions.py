@@ -61,6 +61,13 @@ TRICKY2 = (
     "    def f(self):\n        return 1\n    # indented trailing comment\n# dedented comment\n"
     "def g(): pass\nif x:\n    pass\nelse:\n    class C: z = 3\n\tbad = 0\n" .replace("\tbad = 0\n", "")
     + "class T:\n\tdef t(self):\n\t\treturn 't'\n\n\n# end\n"
+    + "async def h():\n    async with a as b:\n        async for c in d:\n            pass\n        else:\n"
+    "            # c\n            e = 1\n    try:\n        f()\n    except E:  # x\n        g(); h()\n"
+    "    except* F:\n        pass\n" .replace("    except* F:\n        pass\n", "")
+    + "    else:\n        i = 2\n    finally:\n        j = 3\n"
+    "    while k:\n        break\n    else:\n        l = 4\n"
+    "    if m:\n        n = 5\n    elif o:\n        p = 6\n    elif q: r = 7\n    else:\n        s = 8\n"
+    "    match t:\n        case 1:\n            u = 9\n        case _:\n            pass\n"
 )
 
 
@@ -73,9 +80,9 @@ def _nodes_under(node):
 
 @pytest.mark.parametrize("path", SAMPLES + ["<tricky>", "<tricky2>", "<tricky2-crlf>"])
 def test_spans_of_single_statements_match_the_whole_pass(path):
-    """Code generation started at one top-level or class-body statement, placed by
-    CPython's line numbers, gives the offsets of the whole pass."""
-    from cartesia_migrate.positions import spans_in_units, unit_offsets
+    """Code generation started at any statement of any block, placed by CPython's line
+    numbers, gives the offsets of the whole pass."""
+    from cartesia_migrate.positions import spans_in_units, statement_offsets
     from cartesia_migrate.pyparse import parse_module
 
     text = {"<tricky>": TRICKY, "<tricky2>": TRICKY2, "<tricky2-crlf>": TRICKY2.replace("\n", "\r\n")}.get(path)
@@ -83,14 +90,11 @@ def test_spans_of_single_statements_match_the_whole_pass(path):
         text = open(path, encoding="utf-8").read()
     outline = []
     module = parse_module(text, outline)
-    offsets = unit_offsets(module, outline, LineIndex(text))
+    offsets = statement_offsets(module, outline[0], LineIndex(text))
     assert offsets is not None
-    units = []
-    for stmt in module.body:
-        units.append(stmt)
-        if isinstance(stmt, cst.ClassDef) and isinstance(stmt.body, cst.IndentedBlock):
-            units += list(stmt.body.body)
     everything = _nodes_under(module)
+    units = [n for n in everything if id(n) in offsets]
+    assert len(units) == len(offsets) and len(units) >= len(module.body)
     full = spans(module, everything)
     for unit in units:
         nodes = _nodes_under(unit)
