@@ -205,9 +205,14 @@ def _visitor_names(cls: type) -> Tuple[str, ...]:
     names = _METHOD_NAMES.get(cls)
     if names is None:
         base = cst.BatchableCSTVisitor
-        # only methods the visitor defines itself: the base class has a no-op for every node type
-        names = tuple(sorted(n for n in dir(cls) if (n.startswith("visit_") or n.startswith("leave_"))
-                             and callable(getattr(cls, n, None))
+        # only methods the visitor defines itself: the base class has a no-op for every node
+        # type (read the classes' own namespaces: dir() would list libcst's ~600 no-ops)
+        own = set()
+        for k in cls.__mro__:
+            if k.__module__.startswith("libcst") or k is object:
+                continue
+            own.update(n for n in vars(k) if n.startswith(("visit_", "leave_")))
+        names = tuple(sorted(n for n in own if callable(getattr(cls, n, None))
                              and getattr(cls, n) is not getattr(base, n, None)))
         _METHOD_NAMES[cls] = names
     return names
