@@ -154,15 +154,21 @@ class _Handler:
 
 def logical_lines(text: str) -> Iterator[Tuple[str, int, str]]:
     """(first physical line without newline, its offset, the whole logical line) of a pip
-    requirements file; backslash continuations are joined."""
+    requirements file; backslash continuations are joined.  Leading physical lines that are
+    only a backslash are skipped: the requirement pip reads starts below them."""
     offset = 0
     lines = text.splitlines(True)
     i = 0
     while i < len(lines):
         first = lines[i].rstrip("\r\n")
         start = offset
-        whole = [first]
         offset += len(lines[i])
+        while first.strip() == "\\" and i + 1 < len(lines):
+            i += 1
+            first = lines[i].rstrip("\r\n")
+            start = offset
+            offset += len(lines[i])
+        whole = [first]
         while whole[-1].endswith("\\") and i + 1 < len(lines):
             i += 1
             whole[-1] = whole[-1][:-1]
@@ -170,20 +176,6 @@ def logical_lines(text: str) -> Iterator[Tuple[str, int, str]]:
             offset += len(lines[i])
         i += 1
         yield first, start, " ".join(whole)
-
-
-def _first_content_line(text: str, first: str, start: int) -> Tuple[str, int]:
-    """Skip physical lines that are only a continuation backslash (``\\`` alone): pip
-    joins them to the requirement below, which is where the site is."""
-    while first.strip() == "\\":
-        nl = text.find("\n", start)
-        if nl < 0:
-            break
-        start = nl + 1
-        end = text.find("\n", start)
-        first = text[start:] if end < 0 else text[start:end]
-        first = first.rstrip("\r")
-    return first, start
 
 
 def requirement_includes(text: str) -> List[str]:
@@ -217,7 +209,6 @@ class RequirementsHandler(_Handler):
         for first, start, whole in logical_lines(text):
             if "artesia" not in first.lower() and "artesia" not in whole.lower():
                 continue
-            first, start = _first_content_line(text, first, start)
             line = first
             if line.endswith("\\"):
                 line = line[:-1]

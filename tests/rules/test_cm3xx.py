@@ -907,3 +907,11 @@ def test_cm305_requirement_after_a_lone_continuation_line(text, expected):
     from cartesia_migrate.config import Settings
 
     assert fix_source(text, "requirements.txt", Settings(select=("CM305",)), unsafe=True)[0] == expected
+
+
+def test_cm305_validation_reads_a_requirement_after_a_lone_continuation_line():
+    from cartesia_migrate.handlers.dependencies import RequirementsHandler
+
+    h = RequirementsHandler()
+    assert h.validate("\\\ncartesia>=4.2,<5\n") is None
+    assert "invalid requirement" in h.validate("\\\ncartesia>=>4\n")
