@@ -470,7 +470,7 @@ def select_edits(findings: Sequence[Finding], unsafe: bool,
     chosen: List[Edit] = []
     chosen_set = set()
     applied = 0
-    pending = [f for f in findings if f.fix and f.fix.edits and (f.fix.applicability == catalog.SAFE or unsafe)]
+    pending = [f for f in findings if _fix_applies(f, unsafe)]
     pending.sort(key=lambda f: min(e.start_offset for e in f.fix.edits))
     for f in pending:
         new = [e for e in f.fix.edits if (e.start_offset, e.end_offset, e.content) not in chosen_set]
@@ -563,8 +563,13 @@ def fix_text(source: Source, settings: Settings, models, codes, unsafe: bool,
     return text, findings, fixed
 
 
+def _fix_applies(f: Finding, unsafe: bool) -> bool:
+    """Whether ``fix`` applies ``f``'s fix (safe ones always, unsafe ones with ``unsafe``)."""
+    return bool(f.fix and f.fix.edits and (f.fix.applicability == catalog.SAFE or unsafe))
+
+
 def _applicable(findings: Sequence[Finding], unsafe: bool) -> int:
-    return sum(1 for f in findings if f.fix and f.fix.edits and (f.fix.applicability == catalog.SAFE or unsafe))
+    return sum(1 for f in findings if _fix_applies(f, unsafe))
 
 
 def _in(f: Finding, chosen: Sequence[Finding]) -> bool:
@@ -882,11 +887,12 @@ def _run(paths: Sequence[str], mode: str, *, unsafe: bool = False, config_file: 
     return run
 
 
-def _passes_gate(job: Job, gates: dict) -> bool:
+def _passes_gate(job: Job, gates: dict, sizes: Dict[str, int]) -> bool:
     """False for a Python file that never mentions Cartesia: nothing can fire, nothing to parse.
 
     One read and one byte regex -- cheaper than a cache lookup, so such files are neither
-    cached nor sent to a worker.  Unreadable files pass: ``run_job`` reports them.
+    cached nor sent to a worker.  Unreadable files pass: ``run_job`` reports them.  The
+    sizes it learns go to ``sizes`` (the order files are sent to workers in).
     """
     if job.target.kind != "python":
         return True
@@ -895,10 +901,14 @@ def _passes_gate(job: Job, gates: dict) -> bool:
     if g is None:
         g = gates[id(settings)] = catalog.gate(settings.enabled_codes())
     path = job.target.path
+    try:
+        st = os.stat(path)
+    except OSError:
+        return True
+    sizes[path] = st.st_size
     if g.search(path.encode("utf-8", "replace")):
         return True
     try:
-        st = os.stat(path)
         if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_GATE_BYTES:
             return True  # FIFOs, devices, huge files: never opened here
         with open(path, "rb") as f:
@@ -915,9 +925,10 @@ def _execute(job_list: List[Job], models, cache, jobs: Optional[int]) -> List[Fi
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     results: Dict[int, FileResult] = {}
     gates: dict = {}
+    sizes: Dict[str, int] = {}
     todo = []
     for i, j in enumerate(job_list):
-        if not _passes_gate(j, gates):
+        if not _passes_gate(j, gates, sizes):
             results[i] = FileResult(j.target.path)
         else:
             todo.append((i, j))
@@ -939,7 +950,7 @@ def _execute(job_list: List[Job], models, cache, jobs: Optional[int]) -> List[Fi
             results[i] = run_job(j, models, cache)
     else:
         # largest files first, in small chunks: no worker is left alone with a long tail
-        todo.sort(key=lambda ij: -_size(ij[1].target.path))
+        todo.sort(key=lambda ij: -sizes.get(ij[1].target.path, 0))
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(models,)) as ex:
             chunk = max(1, min(8, len(todo) // (workers * 16)))
             try:
@@ -951,13 +962,6 @@ def _execute(job_list: List[Job], models, cache, jobs: Optional[int]) -> List[Fi
                 ex.shutdown(wait=True, cancel_futures=True)
                 raise
     return [results[i] for i in range(len(job_list))]
-
-
-def _size(path: str) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
 
 
 def check_paths(paths: Sequence[str], **kw) -> RunResult:
