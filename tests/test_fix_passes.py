@@ -6,56 +6,24 @@ give exactly what analysing every pass's output again gives.  The corpus: every 
 program of tests/rules, every rule doc, the SDK fixtures, the bundled examples and
 benchmark-generated files; safe and unsafe fixes.
 """
-import ast
-import pathlib
-import random
 import re
-import sys
-import textwrap
 from dataclasses import replace
 
 import pytest
 
-from cartesia_migrate import catalog, engine, models
+from cartesia_migrate import engine, models
 from cartesia_migrate.config import Settings
-from cartesia_migrate.docs import load_doc, parse_doc
 from cartesia_migrate.io import InputError, Source
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-
-
-def _test_programs():
-    """The string constants of the rule tests that look like Cartesia programs."""
-    out = []
-    for p in sorted((ROOT / "tests" / "rules").glob("test_cm*.py")):
-        for node in ast.walk(ast.parse(p.read_text())):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and "\n" in node.value:
-                text = textwrap.dedent(node.value)
-                if "cartesia" in text.lower() or "sonic" in text:
-                    try:
-                        compile(text, "<t>", "exec", dont_inherit=True)
-                    except SyntaxError:
-                        continue
-                    out.append((p.name, text))
-    return out
+from . import corpus
 
 
 def _corpus():
-    texts = _test_programs()
-    for code in catalog.implemented_codes():
-        doc = parse_doc(load_doc(code), code)
-        texts += [(code, doc.example_clean), (code, doc.use_instead)]
-    for d in ("tests/fixtures/sdk_legacy", "examples"):
-        for p in sorted((ROOT / d).rglob("*.py")):
-            texts.append((p.name, p.read_text()))
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import gen_dense
-    finally:
-        sys.path.pop(0)
-    rng = random.Random(7)
-    texts += [("dense%d" % i, gen_dense.make_file(i, rng)) for i in range(12)]
-    return texts
+    texts = [(name, text) for name, text in corpus.suite_programs("tests/rules")
+             if "cartesia" in text.lower() or "sonic" in text]
+    texts += [(code, text) for code, _, text in corpus.doc_programs()]
+    texts += corpus.file_programs("tests/fixtures/sdk_legacy", "examples")
+    return texts + corpus.dense_programs(12, seed=7)
 
 
 CORPUS = _corpus()

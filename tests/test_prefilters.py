@@ -14,22 +14,17 @@ only through what a naive token list misses (escapes, implicit concatenations, t
 ``+``, non-ASCII letters that ``re.I`` / ``str.lower()`` equate with i, s and k).  The corpus
 must produce findings of every implemented Python rule, so this test cannot pass vacuously.
 """
-import ast
 import pathlib
-import random
 import re
-import sys
-import textwrap
-import warnings
 
 import pytest
 
 from cartesia_migrate import catalog, models, registry
 from cartesia_migrate.config import Settings
-from cartesia_migrate.docs import load_doc, parse_doc
 from cartesia_migrate.engine import check_source, fix_source
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from . import corpus
+
 PVC = "a0e99841-438c-4a64-b679-ae501e7d6091"  # a voice the settings below call a Pro Voice Clone
 SETTINGS = Settings(pvc_voices=((PVC, "sonic-3-2026-01-12"),))
 HEAD = "import os\nfrom cartesia import Cartesia\n\nclient = Cartesia(api_key=os.environ[\"CARTESIA_API_KEY\"])\n"
@@ -100,19 +95,8 @@ def _with_paths(name, text):
 
 def _test_programs():
     out = []
-    for p in sorted((ROOT / "tests").rglob("test_*.py")):
-        if p.name == "test_prefilters.py":
-            continue
-        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and "\n" in node.value:
-                text = textwrap.dedent(node.value)
-                try:
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore")
-                        compile(text, "<t>", "exec", dont_inherit=True)
-                except (SyntaxError, ValueError):
-                    continue
-                out += _with_paths(p.name, text)
+    for name, text in corpus.suite_programs(skip=("test_prefilters.py",)):
+        out += _with_paths(name, text)
     return out
 
 
@@ -125,20 +109,10 @@ def _sdk_files():
 
 
 def _corpus():
-    texts = _test_programs()
-    for code in catalog.implemented_codes():
-        doc = parse_doc(load_doc(code), code)
-        texts += [(code, doc.filename, doc.example_clean), (code, doc.filename, doc.use_instead)]
-    for d in ("tests/fixtures", "examples"):
-        for p in sorted((ROOT / d).rglob("*.py")):
-            texts += _with_paths(p.name, p.read_text(encoding="utf-8"))
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import gen_dense
-    finally:
-        sys.path.pop(0)
-    rng = random.Random(11)
-    texts += [("dense%d" % i, "app.py", gen_dense.make_file(i, rng)) for i in range(6)]
+    texts = _test_programs() + corpus.doc_programs()
+    for name, text in corpus.file_programs("tests/fixtures", "examples"):
+        texts += _with_paths(name, text)
+    texts += [(name, "app.py", text) for name, text in corpus.dense_programs(6, seed=11)]
     texts += _sdk_files()
     texts += [(code, path, text) for code, path, text in TRICKY]
     return texts
