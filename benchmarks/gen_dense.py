@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import random
-import sys
 from typing import List
 
 HEADER = '''"""Voice integration module {n}: generated for benchmarks."""

@@ -20,13 +20,13 @@ import stat
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from . import __version__, catalog, registry
+from . import catalog, registry
 from .config import ConfigError, Overrides, Resolver, Settings
-from .discover import Missing, Target, discover
+from .discover import Target, discover
 from .finding import Edit, FileError, FileResult, Finding, Fix
-from .io import FileChanged, InputError, Source, TooDeep, encode, read_source, source_from_bytes, write_atomic
+from .io import FileChanged, InputError, Source, TooDeep, encode, read_source, write_atomic
 from .suppress import Suppressions, skip_file
 
 #: above this many files to parse, parse in worker processes

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Set
+from typing import Dict, Optional, Set
 
 NOQA_RE = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*)", re.I)
 IGNORE_RE = re.compile(r"#\s*cartesia-migrate\s*:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.I)

@@ -1,7 +1,6 @@
 """``path:line:col: CODE message`` per finding (``path:cell N:line:col`` in notebooks)."""
 from __future__ import annotations
 
-import os
 
 
 def location(f) -> str:

@@ -26,7 +26,7 @@ import bisect
 import json
 import re
 from dataclasses import replace
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Tuple
 
 from .. import engine, filetypes
 from ..finding import Edit, Finding, Fix

@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Dict, FrozenSet, List, Optional, Tuple
+from typing import Dict, FrozenSet, Optional, Tuple
 
 DATED_RE = re.compile(r"^(?P<family>[a-z][a-z0-9.\-]*?)-(?P<date>\d{4}-\d{2}-\d{2})$")
 # Model-ID grammar (cartesia-facts A.2), for "looks like a Cartesia model ID"
