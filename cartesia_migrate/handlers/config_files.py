@@ -8,7 +8,7 @@ context: the file or its path mentions Cartesia, the key names it, or the value 
 ``cartesia/`` prefix; an unambiguous one (dated, ``sonic-english``) counts anywhere.
 
 Rules CM101-CM105 apply with the knowledge and successor order of the Python rules (the models list
-in use, ``replacement-model``, ``pvc-voices`` and live fine-tunes, speed/volume -> sonic-3).  What a
+in use, ``replacement-model``, ``pvc-voices`` and live fine-tunes, languages and speed/volume).  What a
 Python call would pass alongside the model is read from the *sibling keys* of the same mapping
 (for ``.env``: the whole file): ``voice`` / ``voice_id`` / ``*_VOICE_ID`` (CM104 and a clone's own
 base), ``language`` / ``*_LANGUAGE`` (CM102 vs CM103), ``speed`` / ``volume`` /
@@ -617,8 +617,10 @@ SCANNERS = {"env": scan_env, "json": scan_json, "toml": scan_toml, "yaml": scan_
 
 
 def _maybe_model(raw: str) -> bool:
-    low = raw.lower()
-    return "sonic" in low or "upbeat-moon" in low
+    from ..rules._model_ids import GATE_TOKENS
+
+    low = raw.lower().encode("utf-8", "replace")
+    return any(t in low for t in GATE_TOKENS)
 
 
 # ---------------------------------------------------------------------------------------
@@ -646,6 +648,8 @@ def _canonical(key: str) -> Optional[str]:
         return "voice"
     if n in ("language", "lang") or n.endswith("_language"):
         return "language"
+    if n == "locale" or n.endswith("_locale"):
+        return "locale"
     for k in ("speed", "volume"):
         if n == k or n.endswith("_" + k):
             return k
@@ -674,6 +678,8 @@ class Siblings:
     voice: Optional[str] = None
     language: Optional[str] = None
     speed_or_volume: bool = False
+    locale: bool = False  # a locale key is set
+    language_unreadable: bool = False  # a language is set that cannot be read (several, not a string)
 
 
 def siblings_of(scan: Scan, group: int) -> Siblings:
@@ -695,19 +701,23 @@ def siblings_of(scan: Scan, group: int) -> Siblings:
             if isinstance(value, dict):
                 value = value.get("id")
             found.setdefault("voice", set()).add(value if isinstance(value, str) else None)
-        elif c == "language":
+        elif c in ("language", "locale"):
             found.setdefault("language", set()).add(value if isinstance(value, str) else None)
+            if c == "locale":
+                found.setdefault("locale", set()).add(True)
     voices = found.get("voice", set())
     langs = found.get("language", set())
     return Siblings(
         voice=next(iter(voices)) if len(voices) == 1 else None,
         language=normalize_language(next(iter(langs))) if len(langs) == 1 and None not in langs else None,
         speed_or_volume=sv,
+        locale=bool(found.get("locale")),
+        language_unreadable=bool(langs) and (len(langs) > 1 or None in langs),
     )
 
 
 # ---------------------------------------------------------------------------------------
-# the decision: the Python rules' order, for one value
+# the decision: the Python rules' own (``_model_ids.decide``), for one value
 
 
 class _Ctx:
@@ -716,81 +726,33 @@ class _Ctx:
         self.settings = settings
 
 
-def successor(models, settings, family: str, pvc_base: Optional[str],
-              speed_or_volume: bool) -> Tuple[Optional[str], str]:
-    """The dated ID to move to, in ``choose_successor``'s order (one implementation)."""
-    from ..rules._model_ids import successor_for
 
-    return successor_for(models, settings, family, pvc_base, speed_or_volume)
-
-
-@dataclass
-class Verdict:
-    code: str
-    message: str
-    new_id: Optional[str]
-    severity: Optional[str] = None
-    fix_message: Optional[str] = None
-
-
-def assess(model_id: str, sib: Siblings, models, settings) -> Optional[Verdict]:
-    """What CM101-CM105 say about ``model_id`` used with ``sib`` (None: nothing)."""
-    from ..models import split_dated
-    from ..rule import severity_by_date
-    from ..rules._model_ids import pvc_base_for, quoted_list, tts_model_in_service
+def evidence_of(model_id: str, sib: Siblings, models, settings):
+    """What the sibling keys tell, in the Python rules' terms (``_model_ids.Evidence``)."""
+    from ..rules._model_ids import _NOT_PVC, Evidence, LanguageEvidence, PvcEvidence, pvc_base_for
 
     info = models.info(model_id)
-    if info is None:
-        return None
-    pvc_base = pvc_base_for(_Ctx(models, settings), sib.voice)
-    family = info.successor or "sonic-3.5"
-
-    def fixed(code, msg, new_id, why, sep=": use %r (%s)", **kw):
-        if new_id:
-            return Verdict(code, msg + sep % (new_id, why), new_id,
-                           fix_message="Replace %r with %r" % (model_id, new_id), **kw)
-        return Verdict(code, "%s; not fixed: %s" % (msg, why), None, **kw)
-
-    if info.status == "discontinued":
-        new_id, why = successor(models, settings, family, pvc_base, sib.speed_or_volume)
-        return fixed("CM101", "Model %r was discontinued on %s" % (model_id, info.removed_on), new_id, why,
-                     severity=severity_by_date(info.removed_on))
-    if info.status == "partial":
-        new_id, why = successor(models, settings, family, pvc_base, sib.speed_or_volume)
-        if sib.language is not None and sib.language in info.removed_languages:
-            msg = "Model %r no longer serves language %s since %s" % (model_id, sib.language, info.removed_on)
-            return fixed("CM102", msg, new_id, why, severity=severity_by_date(info.removed_on))
-        msg = "Model %r is legacy: since %s it no longer serves %s" % (
-            model_id, info.removed_on, quoted_list(info.removed_languages))
-        if sib.language is None:
-            msg += " (requests in those languages fail)"
-        return fixed("CM103", msg, new_id, why, sep="; migrate to %r (%s; review: the voice output changes)")
-    if not tts_model_in_service(models, model_id):
-        return None
-    if pvc_base is not None and pvc_base != model_id:
-        if split_dated(model_id)[1]:
-            problem = "%r is not the model it was trained on" % model_id
-        else:
-            problem = "%r is an undated alias, and clones only work with the exact dated model" % model_id
-        msg = "Pro Voice Clone %r was trained on %r: %s" % (sib.voice, pvc_base, problem)
-        if models.is_served(pvc_base):
-            return Verdict("CM104", "%s; use %r" % (msg, pvc_base), pvc_base,
-                           fix_message="Replace %r with %r" % (model_id, pvc_base))
-        return Verdict("CM104", "%s; not fixed: %s is not on the models list in use" % (msg, pvc_base), None)
-    if pvc_base is not None or not settings.pin_dated:
-        return None
-    if info.kind != "alias" or info.capability != "tts" or info.status not in ("current", "preview"):
-        return None
-    if model_id.endswith("-latest"):
-        msg = "Model alias %r can be updated without notice and is not meant for production" % model_id
+    removed_languages = info.removed_languages if info else ()
+    if sib.language is None:
+        lang = LanguageEvidence(set(), set(), 1, 1 if sib.language_unreadable else 0, sib.locale)
+    elif sib.language in removed_languages:
+        lang = LanguageEvidence({sib.language}, set(), 0, 0, sib.locale)
     else:
-        msg = "Undated model alias %r moves to each new snapshot without notice" % model_id
-    target = models.resolve_alias(model_id)
-    if target:
-        return Verdict("CM105", "%s: pin %r, the snapshot it resolves to" % (msg, target), target,
-                       fix_message="Replace %r with %r" % (model_id, target))
-    return Verdict("CM105", "%s; not fixed: no dated snapshot it resolves to is on the models list in use"
-                   % msg, None)
+        lang = LanguageEvidence(set(), {sib.language}, 0, 0, sib.locale)
+    pvc = None
+    base = pvc_base_for(_Ctx(models, settings), sib.voice)
+    if base is not _NOT_PVC:
+        pvc = PvcEvidence(set() if base is None else {base}, [sib.voice], True,
+                          [sib.voice] if base is None else [])
+    return Evidence(lang, sib.speed_or_volume, pvc)
+
+
+def assess(model_id: str, sib: Siblings, models, settings):
+    """What CM101-CM105 say about ``model_id`` used with ``sib`` (None: nothing): the decision
+    and messages of the Python rules."""
+    from ..rules._model_ids import decide
+
+    return decide(models, settings, model_id, evidence_of(model_id, sib, models, settings))
 
 
 # ---------------------------------------------------------------------------------------
@@ -804,7 +766,7 @@ def _has_context(text: str, path: str, key: str) -> bool:
 def analyze_config(source: Source, settings, models, codes, fmt: Optional[str] = None) -> List[Finding]:
     """Findings of CM101-CM105 in one config file (``fmt``: env|json|yaml|toml, else from the name)."""
     from .. import catalog
-    from ..models import MODEL_ID_RE
+    from ..models import MAX_ID_LENGTH, MODEL_ID_RE
     from ..rules._model_ids import is_unambiguous
     from ..suppress import Suppressions, skip_file
 
@@ -831,7 +793,7 @@ def analyze_config(source: Source, settings, models, codes, fmt: Optional[str] =
         value = entry.value.strip()
         prefix = _PROVIDER if value.startswith(_PROVIDER) else ""
         model_id = value[len(prefix):]
-        if not MODEL_ID_RE.match(model_id):
+        if len(model_id) > MAX_ID_LENGTH or not MODEL_ID_RE.match(model_id):
             continue
         if not (prefix or is_unambiguous(model_id) or _has_context(text, source.path, entry.key)):
             continue
@@ -850,7 +812,7 @@ def analyze_config(source: Source, settings, models, codes, fmt: Optional[str] =
         info = catalog.get(verdict.code)
         fix = None
         if verdict.new_id and entry.exact:
-            fix = Fix(info.fix, verdict.fix_message, (engine.make_edit(index, start, end, verdict.new_id),))
+            fix = Fix(verdict.applicability or info.fix, verdict.fix_message, (engine.make_edit(index, start, end, verdict.new_id),))
         key = "%s\0%s\0%s" % (verdict.code, entry.key, model_id)
         occ = seen.get(key, 0)
         seen[key] = occ + 1
@@ -891,7 +853,9 @@ class ConfigHandler:
         except OSError as e:  # pragma: no cover - older io module
             raise InputError(e.strerror or str(e))
         low = raw.lower()
-        if b"sonic" not in low and b"upbeat-moon" not in low:
+        from ..rules._model_ids import GATE_TOKENS
+
+        if not any(t in low for t in GATE_TOKENS):
             return None
         try:
             source = source_from_bytes(path, raw, python=False, mode=stat.S_IMODE(st.st_mode))

@@ -39,21 +39,33 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from ..bindings import dotted_name
-from ..models import MODEL_ID_RE, split_dated
+from .. import models as _models
+from ..models import MODEL_ID_RE, Choice, Needs, split_dated
 from ._prefilter import ESCAPE, pattern
 
-#: trigger tokens for the prefilter: a site is a literal whose raw text has sonic / upbeat / ink and
-#: whose value starts with sonic / upbeat-moon / ink, after a "cartesia/" prefix or not
-#: (``visit_SimpleString``); an escape can spell the value otherwise
-MODEL_PREFILTER = (r"sonic", r"upbeat-moon", pattern(r"ink(?<=[\"']ink)", "ink"), r"cartesia/ink", ESCAPE)
+_TTS_PREFIXES = tuple(p for p, cap in _models.ID_PREFIXES.items() if cap == "tts")
+_OTHER_PREFIXES = tuple(p for p, cap in _models.ID_PREFIXES.items() if cap != "tts")
+#: the words that start a model ID (the grammar's prefixes and the IDs outside it), from the knowledge
+ID_STARTS = tuple(_models.ID_PREFIXES) + _models.OUTSIDE_GRAMMAR
+#: trigger tokens for the prefilter: a site is a literal whose raw text has one of ``ID_STARTS`` (a
+#: short one such as the STT prefix only right after a quote) and whose value starts with it, after
+#: a "cartesia/" prefix or not (``visit_SimpleString``); an escape can spell the value otherwise
+def _literal(word: str) -> str:
+    return word if re.fullmatch(r"[a-z0-9-]+", word) else re.escape(word)
+
+
+MODEL_PREFILTER = tuple(_literal(p) for p in _TTS_PREFIXES + _models.OUTSIDE_GRAMMAR) + tuple(
+    pattern(r"%s(?<=[\"']%s)" % (re.escape(p), re.escape(p)), p) for p in _OTHER_PREFIXES) + tuple(
+    "cartesia/" + _literal(p) for p in _OTHER_PREFIXES) + (ESCAPE,)
+#: bytes at least one of which a file holding a model ID contains (lower-cased)
+GATE_TOKENS = tuple(p.encode() for p in _TTS_PREFIXES + _models.OUTSIDE_GRAMMAR)
+_RAW_TOKENS = tuple(p.split("-")[0] for p in ID_STARTS)
 
 MODEL_KEYWORDS = {"model", "model_id", "tts_model", "tts_model_id", "model_name", "voice_model"}
 PROVIDER_PREFIX = "cartesia/"
-#: the only Pro Voice Clone fine-tune base since March 2026 (a clone whose base is not dated is on it)
-DEFAULT_PVC_BASE = "sonic-3-2026-01-12"
-PRE_SONIC = ("upbeat-moon",)  # model IDs outside the sonic/ink grammar
-_CANDIDATE = re.compile(r"^(?:cartesia/)?(?:sonic|upbeat-moon|ink)")
-_AMBIGUOUS_EXTRA = re.compile(r"english|multilingual|turbo|upbeat-moon")
+PRE_SONIC = _models.OUTSIDE_GRAMMAR  # model IDs outside the grammar
+_CANDIDATE = re.compile(r"^(?:cartesia/)?(?:%s)" % "|".join(re.escape(p) for p in ID_STARTS))
+_AMBIGUOUS_EXTRA = re.compile("|".join(re.escape(w) for w in _models.UNAMBIGUOUS_WORDS))
 _CONTAINERS = (cst.Element, cst.StarredElement, cst.List, cst.Set, cst.Tuple)
 _STRING_METHODS = ("startswith", "endswith", "removeprefix", "removesuffix", "find", "index", "count",
                    "replace", "split", "strip", "rstrip", "lstrip", "rfind", "partition")
@@ -378,7 +390,7 @@ class ModelIdAnalysis:
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         raw = node.value
-        if "sonic" not in raw and "upbeat" not in raw and "ink" not in raw:
+        if not any(t in raw for t in _RAW_TOKENS):
             return
         if not self.ctx.has_cartesia_context:
             return
@@ -388,7 +400,7 @@ class ModelIdAnalysis:
         prefix = ""
         if value.startswith(PROVIDER_PREFIX):
             prefix, value = PROVIDER_PREFIX, value[len(PROVIDER_PREFIX):]
-        if not MODEL_ID_RE.match(value) and value not in PRE_SONIC:
+        if len(value) > _models.MAX_ID_LENGTH or (not MODEL_ID_RE.match(value) and value not in PRE_SONIC):
             return
         site = self._classify(node, value, prefix)
         if site is None:
@@ -850,28 +862,46 @@ def _literal_edit(module: cst.Module, sub: cst.Subscript, new_ids: Dict[int, str
 
 # ---- what the uses say ----------------------------------------------------------------------------------
 
+#: how to make a fix possible where a Pro Voice Clone's base is not known
+PVC_HOW_TO = ("set pvc-voices in the configuration ([tool.cartesia-migrate] pvc-voices = {VOICE = DATED MODEL}), "
+              "or CARTESIA_API_KEY for the live fine-tunes API")
+
+
 @dataclass
 class PvcEvidence:
-    """The Pro Voice Clones a site's model ID is used with."""
+    """The Pro Voice Clones a model ID is used with."""
 
-    bases: Set[str]  # the dated models those clones were trained on
+    bases: Set[str]  # the dated models those clones were trained on (when known)
     voices: List[str]  # the clone voice IDs (or the names that say PVC)
     all_pvc: bool  # every use is known and uses a clone
-    guessed: bool = False  # a clone known only by its name (``PVC_VOICE_ID``): base assumed
+    unknown: List[str] = field(default_factory=list)  # clones whose base is not known
+
+    @property
+    def guessed(self) -> bool:  # kept for callers of the old API: some clone's base is not known
+        return bool(self.unknown)
 
 
 _PVC_NAME = re.compile(r"(?:^|[._])(?:pvc|pro_?voice_?clone)(?:_|$)", re.I)
+_NOT_PVC = object()
 
 
-def pvc_base_for(ctx, voice_id: Optional[str]) -> Optional[str]:
-    """The dated model a Pro Voice Clone was trained on (live fine-tunes first, then config)."""
+def pvc_base_for(ctx, voice_id: Optional[str]):
+    """The dated model a Pro Voice Clone was trained on: the live fine-tunes first, then the
+    configuration.  None: a clone whose base is not known (live fine-tunes without a base, a voice
+    the voices API marks ``is_pro``); ``_NOT_PVC``: not known to be a clone."""
     if not voice_id:
+        return _NOT_PVC
+    models = ctx.models
+    live = getattr(models, "pvc_voices", {}) or {}
+    configured = ctx.settings.pvc_map.get(voice_id)
+    if configured is not None:
+        return configured if split_dated(configured)[1] else None
+    if voice_id in live:
+        base = live[voice_id]
+        return base if base and split_dated(base)[1] else None
+    if voice_id in (getattr(models, "pro_voices", ()) or ()):
         return None
-    live = getattr(ctx.models, "pvc_voices", {}) or {}
-    base = live.get(voice_id) or ctx.settings.pvc_map.get(voice_id)
-    if base is None:
-        return None
-    return base if split_dated(base)[1] else DEFAULT_PVC_BASE
+    return _NOT_PVC
 
 
 def pvc_evidence(rule, site: ModelSite) -> Optional[PvcEvidence]:
@@ -885,106 +915,270 @@ def pvc_evidence(rule, site: ModelSite) -> Optional[PvcEvidence]:
 
 def _pvc_evidence(rule, site: ModelSite) -> Optional[PvcEvidence]:
     a: ModelIdAnalysis = rule.analysis
-    bases, voices, all_pvc, guessed = set(), [], not site.incomplete and bool(site.usages), False
+    bases, voices, unknown = set(), [], []
+    all_pvc = not site.incomplete and bool(site.usages)
     for u in site.usages:
         e = voice_expr(u)
         v = a.resolve(e, u)
         base = pvc_base_for(rule.ctx, v)
-        if base is None:
+        if base is _NOT_PVC:
             name = next((n for n in a.names_along(e, u) if _PVC_NAME.search(n)), None)
             if name is None:
                 all_pvc = False
                 continue
-            # named like a clone, base unknown: the only fine-tune base since March 2026
-            base, guessed, v = DEFAULT_PVC_BASE, True, v or name
-        bases.add(base)
+            base, v = None, v or name  # named like a clone: its base is not known
+        if base is None:
+            unknown.append(v)
+        else:
+            bases.add(base)
         voices.append(v)
-    if not bases:
+    if not voices:
         return None
-    return PvcEvidence(bases, voices, all_pvc, guessed)
-
-
-def choose_successor(rule, site: ModelSite, family: str = "sonic-3.5") -> Tuple[Optional[str], str]:
-    """The dated ID a discontinued/legacy ``site`` should move to, on the list in use.
-
-    Returns (new_id, why); new_id is None when no safe target is on the list (why says so).
-    Order: the clone's own base for a PVC voice; ``replacement-model`` from config; the newest
-    dated sonic-3 where the call sets speed/volume (disabled on sonic-3.5); else the newest dated
-    snapshot of ``family``.
-    """
-    ctx = rule.ctx
-    models = ctx.models
-    pvc = pvc_evidence(rule, site)
-    if pvc is not None:
-        if len(pvc.bases) > 1:
-            return None, "it is used with Pro Voice Clones trained on different models (%s)" % ", ".join(
-                sorted(pvc.bases))
-        return successor_for(models, ctx.settings, family, next(iter(pvc.bases)), False)
-    return successor_for(models, ctx.settings, family, None, site.settings_sets_speed_or_volume,
-                         "the call sets speed/volume")
-
-
-def successor_for(models, settings, family: str, pvc_base: Optional[str], speed_or_volume: bool,
-                  speed_reason: str = "speed/volume are set") -> Tuple[Optional[str], str]:
-    """``choose_successor``'s order once the evidence is known (Python files and config files
-    alike): the clone's base, ``replacement-model``, sonic-3 with speed/volume, else ``family``."""
-    if pvc_base is not None:
-        if models.is_served(pvc_base):
-            return pvc_base, "the Pro Voice Clone's own base model"
-        return None, "the clone's base model %s is not on the models list in use" % pvc_base
-    override = settings.replacement_model
-    if override:
-        target = override if split_dated(override)[1] else models.resolve_alias(override)
-        if target and models.is_served(target):
-            return target, "replacement-model from the configuration"
-        return None, "replacement-model %r is not on the models list in use" % override
-    if speed_or_volume:
-        target = models.newest_dated("sonic-3")
-        if target:
-            return target, "%s, which sonic-3.5 does not support yet" % speed_reason
-        return None, "no dated sonic-3 snapshot is on the models list in use"
-    target = models.newest_dated(family)
-    if target:
-        return target, "the recommended successor"
-    return None, "no dated %s snapshot is on the models list in use" % family
+    return PvcEvidence(bases, voices, all_pvc, unknown)
 
 
 @dataclass
 class LanguageEvidence:
-    """The languages a site's model ID is sent with, as far as this file tells."""
+    """The languages a model ID is sent with, as far as the file tells."""
 
     removed: Set[str]  # known languages the model no longer serves
     kept: Set[str]  # known languages it still serves
     unknown: int  # uses whose language is absent or cannot be followed
+    unreadable: int = 0  # uses that send a language that cannot be read
+    locale: bool = False  # some use sets locale=
 
     @property
     def complete(self) -> bool:
         return self.unknown == 0
 
+    @property
+    def languages(self) -> Set[str]:
+        return self.removed | self.kept
+
+
+def _sets_locale(use: Use) -> bool:
+    if use.call is not None and _kwarg(use.call, ("locale",)) is not None:
+        return True
+    return use.dict_node is not None and "locale" in _string_keys(use.dict_node)
+
 
 def language_evidence(rule, site: ModelSite, removed_languages: Sequence[str]) -> LanguageEvidence:
     a: ModelIdAnalysis = rule.analysis
-    removed, kept, unknown = set(), set(), 0
+    removed, kept, unknown, unreadable, locale = set(), set(), 0, 0, False
     for u in site.usages:
+        locale = locale or _sets_locale(u)
         lang = a.language_of(u)
         if lang is None:
             unknown += 1
+            if language_expr(u) is not None:
+                unreadable += 1
         elif lang in removed_languages:
             removed.add(lang)
         else:
             kept.add(lang)
     if site.incomplete or not site.usages:
         unknown += 1
-    return LanguageEvidence(removed, kept, unknown)
+    return LanguageEvidence(removed, kept, unknown, unreadable, locale)
+
+
+@dataclass
+class Evidence:
+    """Everything the decision needs about how a model ID is used (Python and config files alike)."""
+
+    language: LanguageEvidence
+    speed_volume: bool
+    pvc: Optional[PvcEvidence]
+
+    @property
+    def needs(self) -> Needs:
+        lang = self.language
+        return Needs(frozenset(lang.languages), lang.unreadable > 0, lang.locale, self.speed_volume)
+
+
+def site_evidence(rule, site: ModelSite) -> Evidence:
+    a: ModelIdAnalysis = rule.analysis
+    key = ("evidence", id(site))
+    if key not in a.memo:
+        info = rule.ctx.models.info(site.model_id)
+        removed = info.removed_languages if info else ()
+        a.memo[key] = Evidence(language_evidence(rule, site, removed), site.settings_sets_speed_or_volume,
+                               pvc_evidence(rule, site))
+    return a.memo[key]
+
+
+def successor_for(models, settings, ev: Evidence) -> Choice:
+    """The one successor policy (Python files, notebooks and config files): a clone's own base for
+    a Pro Voice Clone; ``replacement-model`` from the configuration; else the newest dated snapshot
+    of the newest stable family on the list in use that serves what the call uses."""
+    pvc = ev.pvc
+    if pvc is not None:
+        if pvc.unknown:
+            return Choice(None, "it is used with Pro Voice Clone %s, whose base model is not known (%s)"
+                          % (quoted_list(repr(v) for v in set(pvc.unknown)), PVC_HOW_TO))
+        if len(pvc.bases) > 1:
+            return Choice(None, "it is used with Pro Voice Clones trained on different models (%s)"
+                          % quoted_list(pvc.bases))
+        if not pvc.all_pvc:
+            return Choice(None, "it is used with Pro Voice Clone %s and elsewhere: each needs its own model"
+                          % quoted_list(repr(v) for v in set(pvc.voices)))
+        return models.pvc_target(next(iter(pvc.bases)))
+    override = settings.replacement_model
+    if override:
+        if split_dated(override)[1]:
+            target = override if models.is_served(override) else None
+        else:
+            choice = models.pin(override, ev.needs) if models.info(override) else None
+            target = choice.target if choice is not None and choice.safe else models.newest_dated(override)
+        if target:
+            return Choice(target, "replacement-model from the configuration")
+        return Choice(None, "replacement-model %r is not on the %s" % (override, models.list_name))
+    return models.successor(ev.needs)
 
 
 def tts_model_in_service(models, model_id: str) -> bool:
-    """A TTS ID that works today: current/preview in our knowledge, or an unknown ID the list serves."""
+    """A TTS ID that works today: current/preview in the knowledge, or an unknown ID the list serves."""
     info = models.info(model_id)
     if info is not None:
         return info.capability == "tts" and info.status in ("current", "preview")
-    return model_id.startswith("sonic") and models.is_served(model_id)
+    return any(model_id.startswith(p) for p in _TTS_PREFIXES) and models.is_served(model_id)
 
 
 def quoted_list(items) -> str:
     return ", ".join(sorted(items))
+
+
+# ---- the decision: CM101-CM105 for one model ID (one implementation, every file kind) ---------------
+
+@dataclass
+class Decision:
+    code: str
+    message: str
+    new_id: Optional[str] = None
+    applicability: Optional[str] = None  # safe | unsafe (None: no fix)
+    severity: Optional[str] = None
+    fix_message: Optional[str] = None
+
+
+def _fixed(code: str, model_id: str, msg: str, choice: Choice, sep: str = ": use %r (%s)",
+           safe_allowed: bool = True, **kw) -> Decision:
+    from ..catalog import SAFE, UNSAFE
+
+    if choice.target:
+        return Decision(code, msg + sep % (choice.target, choice.explain()), choice.target,
+                        SAFE if choice.safe and safe_allowed else UNSAFE,
+                        fix_message="Replace %r with %r" % (model_id, choice.target), **kw)
+    return Decision(code, "%s; not fixed: %s" % (msg, choice.why), None, **kw)
+
+
+def decide(models, settings, model_id: str, ev: Evidence, literal: bool = False) -> Optional[Decision]:
+    """What CM101-CM105 say about ``model_id`` used as ``ev`` tells (None: nothing).  ``literal``:
+    the ID is a ``Literal[...]`` member (a type lists what is accepted: no CM104/CM105)."""
+    from ..catalog import ERROR
+    from ..rule import severity_by_date
+
+    info = models.info(model_id)
+    if info is None:
+        if literal or not tts_model_in_service(models, model_id):
+            return None
+        return _decide_in_service(models, settings, model_id, info, ev)
+    if info.status == "discontinued":
+        if info.removed_on:
+            msg = "Model %r was discontinued on %s" % (model_id, info.removed_on)
+            severity = severity_by_date(info.removed_on)
+        else:
+            fact = info.fact("removed_on")
+            msg = "Model %r is retired (%s)" % (model_id, fact.note if fact and fact.note else
+                                                "no sourced removal date")
+            severity = ERROR
+        return _fixed("CM101", model_id, msg, successor_for(models, settings, ev), severity=severity)
+    if info.status == "partial":
+        lang = ev.language
+        if lang.removed:
+            msg = "Model %r no longer serves %s since %s" % (
+                model_id, ("language %s" if len(lang.removed) == 1 else "languages %s") % quoted_list(lang.removed),
+                info.removed_on)
+            severity = severity_by_date(info.removed_on)
+            if lang.kept:
+                why = "it is also used with %s, which %r still serves: give those calls their own model ID" % (
+                    quoted_list(lang.kept), model_id)
+                return Decision("CM102", "%s; not fixed: %s" % (msg, why), severity=severity)
+            if not lang.complete:
+                return Decision("CM102", "%s; not fixed: it is also used where the language cannot be known"
+                                % msg, severity=severity)
+            return _fixed("CM102", model_id, msg, successor_for(models, settings, ev), severity=severity)
+        msg = "Model %r is legacy: since %s it no longer serves %s" % (
+            model_id, info.removed_on, quoted_list(info.removed_languages))
+        if not lang.complete:
+            msg += " (requests in those languages fail)"
+        q = info.sunset_question
+        if q is not None:
+            msg += "; a sunset on %s is announced but unconfirmed (%s)" % (q.value, q.note or "open question")
+        return _fixed("CM103", model_id, msg, successor_for(models, settings, ev),
+                      sep="; migrate to %r (%s; review: the voice output changes)", safe_allowed=False)
+    if literal or not tts_model_in_service(models, model_id):
+        return None
+    return _decide_in_service(models, settings, model_id, info, ev)
+
+
+def _decide_in_service(models, settings, model_id: str, info, ev: Evidence) -> Optional[Decision]:
+    pvc = ev.pvc
+    dated = split_dated(model_id)[1] is not None
+    if pvc is not None:
+        if pvc.bases == {model_id} and not pvc.unknown:
+            return None
+        voices = quoted_list(repr(v) for v in set(pvc.voices))
+        if dated:
+            problem = "%r is not the model it was trained on" % model_id
+        else:
+            problem = "%r is an undated alias, and clones only work with the exact dated model" % model_id
+        if pvc.unknown:
+            if dated:
+                return None  # it may well be the clone's base
+            return Decision("CM104", "Pro Voice Clone %s: %s; not fixed: the clone's base model is not known "
+                            "(%s)" % (voices, problem, PVC_HOW_TO))
+        if len(pvc.bases) > 1:
+            return Decision("CM104", "Model %r is used with Pro Voice Clones %s trained on different models "
+                            "(%s); not fixed: each clone needs its own dated model" % (
+                                model_id, voices, quoted_list(pvc.bases)))
+        base = next(iter(pvc.bases))
+        msg = "Pro Voice Clone %s was trained on %r: %s" % (voices, base, problem)
+        choice = models.pvc_target(base)
+        if choice.target is None:
+            return Decision("CM104", "%s; not fixed: %s" % (msg, choice.why))
+        pinned = models.pin(model_id) if info is not None and info.kind == "alias" else None
+        neutral = pinned is not None and pinned.safe and pinned.target == base  # the alias serves it today
+        if not pvc.all_pvc and not neutral:
+            return Decision("CM104", "%s; not fixed: %r is also used where the voice is not that clone or "
+                            "cannot be known" % (msg, model_id))
+        return _fixed("CM104", model_id, msg, choice, sep="; use %r (%s)")
+    if not settings.pin_dated or info is None or info.kind != "alias" or info.capability != "tts" \
+            or info.status not in ("current", "preview"):
+        return None
+    if info.status == "preview" or not info.resolves_to:
+        msg = "Model alias %r can be updated without notice and is not meant for production" % model_id
+    else:
+        msg = "Undated model alias %r moves to each new snapshot without notice" % model_id
+    choice = models.pin(model_id, ev.needs)
+    return _fixed("CM105", model_id, msg, choice, sep=": pin %r (%s)")
+
+
+def site_decision(rule, site: ModelSite) -> Optional[Decision]:
+    """The decision for a Python site (computed once per site, shared by CM101-CM105)."""
+    a: ModelIdAnalysis = rule.analysis
+    key = ("decision", id(site))
+    if key not in a.memo:
+        ctx = rule.ctx
+        a.memo[key] = decide(ctx.models, ctx.settings, site.model_id, site_evidence(rule, site),
+                             literal=site.literal is not None)
+    return a.memo[key]
+
+
+def report_decision(rule, site: ModelSite) -> None:
+    """Report ``site`` when the decision names ``rule``'s code."""
+    d = site_decision(rule, site)
+    if d is None or d.code != rule.CODE:
+        return
+    kw = {"severity": d.severity} if d.severity else {}
+    if d.new_id:
+        kw.update(fix_message=d.fix_message, applicability=d.applicability)
+    rule.report_site(site, d.message, d.new_id, **kw)
