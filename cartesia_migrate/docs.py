@@ -4,7 +4,9 @@ A doc has fixed sections -- What it does / Why is this bad? / Example / Use inst
 Fix safety / Dates and sources -- and its Example and Use instead code blocks are
 executed by the tests.  Lines of an Example that must produce a finding end with a
 marker comment ``# [CM101]``.  The examples are Python (run as ``app.py``) unless the Example
-section names the file they stand for with ``<!-- file: requirements.txt -->``.
+section names the file they stand for with ``<!-- file: requirements.txt -->``, and with the
+``[tool.cartesia-migrate]`` configuration they assume when it says
+``<!-- config: pvc-voices = { "VOICE" = "MODEL" } -->`` (TOML keys of that table).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix s
 MARKER_RE = re.compile(r"[ \t]*# \[(CM\d{3})\][ \t]*$")
 _FENCE_RE = re.compile(r"```(?P<lang>[a-z]*)\n(?P<code>.*?)```", re.S)
 _FILE_RE = re.compile(r"<!--\s*file:\s*(?P<name>[^\s>]+)\s*-->")
+_CONFIG_RE = re.compile(r"<!--\s*config:\s*(?P<toml>.*?)\s*-->", re.S)
 
 
 def doc_dirs() -> List[str]:
@@ -49,6 +52,22 @@ class ParsedDoc:
     use_instead: str
     path: str = ""
     filename: str = "app.py"  # the file the examples stand for
+    config: str = ""  # TOML lines of [tool.cartesia-migrate] the examples assume
+
+    def settings(self, select):
+        """The settings the examples run with: ``select`` plus the doc's configuration."""
+        import dataclasses
+
+        from .config import Settings, settings_from_table
+
+        if not self.config:
+            return Settings(select=tuple(select))
+        try:
+            import tomllib
+        except ImportError:  # pragma: no cover - Python < 3.11
+            import tomli as tomllib
+        table = tomllib.loads(self.config)
+        return dataclasses.replace(settings_from_table(table, "", self.path or "doc"), select=tuple(select))
 
     @property
     def example_clean(self) -> str:
@@ -90,5 +109,6 @@ def parse_doc(text: str, path: str = "") -> ParsedDoc:
         return fm.group("code")
 
     fm = _FILE_RE.search(sections["Example"])
+    cm = _CONFIG_RE.search(sections["Example"])
     return ParsedDoc(m.group(1), m.group(2), sections, block("Example"), block("Use instead"), path,
-                     fm.group("name") if fm else "app.py")
+                     fm.group("name") if fm else "app.py", cm.group("toml") if cm else "")

@@ -11,7 +11,8 @@ from cartesia_migrate.filetypes import kind_of
 from cartesia_migrate.handlers.config_files import ConfigHandler, file_format, is_model_key
 
 CM1 = Settings(select=("CM1",))
-NEW = "sonic-3.5-2026-05-04"
+NEW = "sonic-3.6-2026-08-27"  # the successor today: the newest stable family (sonic-3.6)
+S35 = "sonic-3.5-2026-05-04"
 SONIC3 = "sonic-3-2026-01-12"
 PVC = "6f1e9d2c-0000-4000-8000-000000000001"
 
@@ -87,11 +88,11 @@ def test_locations_point_at_the_model_id():
 
 # ---- the successor logic of the Python rules ------------------------------------------------------
 
-def test_speed_or_volume_next_to_the_model_keeps_sonic_3():
+def test_speed_or_volume_next_to_the_model_goes_to_a_family_that_serves_it():
     text = "provider: cartesia\ntts:\n  model: sonic\n  generation_config:\n    speed: 1.1\n"
-    assert fixed(text, "a.yaml") == text.replace("model: sonic\n", "model: %s\n" % SONIC3)
+    assert fixed(text, "a.yaml") == text.replace("model: sonic\n", "model: %s\n" % NEW)
     text = '{"cartesia": {"model_id": "sonic-english", "speed": "fast"}}'
-    assert SONIC3 in fixed(text, "a.json")
+    assert NEW in fixed(text, "a.json")
 
 
 def test_language_decides_between_cm102_and_cm103():
@@ -126,7 +127,7 @@ def test_replacement_model_from_the_configuration():
 def test_unpinned_alias_is_pinned_and_can_be_switched_off():
     text = '{"provider": "cartesia", "model": "sonic-3.5"}'
     assert [c for c, _ in codes(text, "c.json")] == ["CM105"]
-    assert fixed(text, "c.json") == text.replace('"sonic-3.5"', '"%s"' % NEW)
+    assert fixed(text, "c.json") == text.replace('"sonic-3.5"', '"%s"' % S35)
     assert codes(text, "c.json", Settings(select=("CM1",), pin_dated=False)) == []
 
 
@@ -141,7 +142,7 @@ def test_select_and_ignore_apply():
 @pytest.mark.parametrize("name, text", [
     ("a.yaml", "model: sonic\n"),  # ambiguous ID, no Cartesia context
     ("a.yaml", "name: sonic-english\nprovider: cartesia\n"),  # not a model key
-    ("a.yaml", "provider: cartesia\nmodel: sonic-3.6\n"),  # newer than the list: not ours to judge
+    ("a.yaml", "provider: cartesia\nmodel: sonic-3.7\n"),  # newer than the knowledge: not ours to judge
     ("a.yaml", "provider: cartesia\ndoc: |\n  model: sonic-english\n"),  # block scalar text
     ("a.yaml", "provider: cartesia\n# model: sonic-english\n"),  # comment
     ("a.yaml", "provider: cartesia\nmodel: &m sonic-english\n"),  # anchors are left alone

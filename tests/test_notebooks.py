@@ -84,9 +84,9 @@ def test_fix_round_trip_changes_only_the_source_strings():
     assert len(old_lines) == len(new_lines)
     changed = [(a, b) for a, b in zip(old_lines, new_lines) if a != b]
     assert changed == [
-        ('    "MODEL = \\"sonic-english\\"  # é"\n', '    "MODEL = \\"sonic-3.5-2026-05-04\\"  # é"\n'),
+        ('    "MODEL = \\"sonic-english\\"  # é"\n', '    "MODEL = \\"sonic-3.6-2026-08-27\\"  # é"\n'),
         ('    "client.tts.generate(model_id=\'sonic\', transcript=\'hi\')\\n",\n',
-         '    "client.tts.generate(model_id=\'sonic-3.5-2026-05-04\', transcript=\'hi\')\\n",\n'),
+         '    "client.tts.generate(model_id=\'sonic-3.6-2026-08-27\', transcript=\'hi\')\\n",\n'),
     ]
     before, after = json.loads(text), json.loads(new)
     for cell_before, cell_after in zip(before["cells"], after["cells"]):
@@ -96,7 +96,7 @@ def test_fix_round_trip_changes_only_the_source_strings():
 
 
 def test_clean_notebook_is_left_byte_identical():
-    text = nb([md("sonic"), code("import cartesia\n", "MODEL = 'sonic-3.5-2026-05-04'")])
+    text = nb([md("sonic"), code("import cartesia\n", "MODEL = 'sonic-3.6-2026-08-27'")])
     assert check_source(text, "ok.ipynb", CM1) == []
     assert fix_source(text, "ok.ipynb", CM1)[0] == text
 
@@ -119,15 +119,15 @@ def test_source_written_as_one_string_is_fixed_in_place():
     text = json.dumps(doc, indent=1)
     new, _ = fix_source(text, "s.ipynb", CM1)
     assert json.loads(new)["cells"][0]["source"] == \
-        "import cartesia\nm = cartesia.Cartesia().tts.generate(model_id=\"sonic-3.5-2026-05-04\")\n"
-    assert new.replace("sonic-3.5-2026-05-04", "sonic") == text
+        "import cartesia\nm = cartesia.Cartesia().tts.generate(model_id=\"sonic-3.6-2026-08-27\")\n"
+    assert new.replace("sonic-3.6-2026-08-27", "sonic") == text
 
 
 def test_ascii_escaped_notebooks_stay_escaped():
     text = nb([code("import cartesia  # café\n", "MODEL = 'sonic-english'  # naïve")], ensure_ascii=True)
     assert text.isascii()
     new, _ = fix_source(text, "a.ipynb", CM1)
-    assert new.isascii() and "\\u00ef" in new and "sonic-3.5-2026-05-04" in new
+    assert new.isascii() and "\\u00ef" in new and "sonic-3.6-2026-08-27" in new
 
 
 def test_cells_share_one_module_context():

@@ -28,7 +28,7 @@ def test_doc_matches_catalog(code):
 def test_doc_examples_execute(code):
     doc = parse_doc(load_doc(code), code)
     info = catalog.get(code)
-    settings = Settings(select=(code,))
+    settings = doc.settings((code,))
     path = doc.filename
     found = {(f.location[0], f.code) for f in check_source(doc.example, path, settings)}
     assert found == doc.expected, "Example findings differ from the # [CMnnn] markers"

@@ -75,7 +75,6 @@ def live_list(ids, pvc=None):
     'LLM_TTS = "cartesia/sonic-multilingual"\n',
     # pre-sonic and retired aliases
     'client.tts.bytes(model_id="upbeat-moon", transcript="hi")\n',
-    'client.tts.bytes(model_id="sonic-preview", transcript="hi")\n',
     # an ambiguous ID reaching model_id= through a name that is not model-like
     'DEFAULT = "sonic"\nclient.tts.generate(model_id=DEFAULT, transcript="hi")\n',
     # **kwargs defaults in a wrapper
@@ -101,6 +100,10 @@ def test_cm101_fires(body):
     'USAGE = {"sonic": 1}\n',
     'RAW = b"sonic-english"\n',
     'client.tts.generate(model_id="sonic-3.5-2026-05-04", transcript="hi")\n',
+    # a live preview alias is not discontinued (it is CM105's); Sonic 3.6 is known
+    'client.tts.bytes(model_id="sonic-preview", transcript="hi")\n',
+    'client.tts.generate(model_id="sonic-3.6", transcript="hi")\n',
+    'client.tts.generate(model_id="sonic-3.6-2026-08-27", transcript="hi")\n',
     # a plain "sonic" that is not in a model position
     'GREETING = "sonic"\n',
     'def f(kwargs):\n    return kwargs.get("model_id") == "sonic"\n',
@@ -131,16 +134,16 @@ def test_cm101_fix_plain_async_and_payload():
             await ws.send({"model_id": "sonic", "transcript": "hi"})
     ''')
     out = fixed(text, "CM101")
-    assert out.count('"sonic-3.5-2026-05-04"') == 2 and "sonic-english" not in out
+    assert out.count('"sonic-3.6-2026-08-27"') == 2 and "sonic-english" not in out
 
 
 def test_cm101_fix_keeps_quotes_and_provider_prefix():
     out = fixed(src("A = 'cartesia/sonic-multilingual'\nB = r'sonic-english'\n"), "CM101")
-    assert "A = 'cartesia/sonic-3.5-2026-05-04'" in out
-    assert "B = r'sonic-3.5-2026-05-04'" in out
+    assert "A = 'cartesia/sonic-3.6-2026-08-27'" in out
+    assert "B = r'sonic-3.6-2026-08-27'" in out
 
 
-def test_cm101_speed_or_volume_goes_to_sonic_3():
+def test_cm101_speed_or_volume_goes_to_the_newest_family_that_serves_it():
     text = src('''\
         client.tts.generate(model_id="sonic", transcript="hi", generation_config={"speed": 0.8})
         client.tts.generate(model_id="sonic", transcript="hi", generation_config=cfg)
@@ -148,8 +151,9 @@ def test_cm101_speed_or_volume_goes_to_sonic_3():
         client.tts.bytes(model_id="sonic", transcript="hi", voice={"mode": "id", "id": "v", "__experimental_controls": {}})
         client.tts.generate(model_id="sonic", transcript="hi", generation_config={"emotion": "calm"})
     ''')
+    assert all(f.fix.applicability == "safe" for f in findings(text, "CM101"))
     out = fixed(text, "CM101").splitlines()[-5:]
-    assert ['sonic-3-2026-01-12' in ln for ln in out] == [True, True, True, True, False]
+    assert ['sonic-3.6-2026-08-27' in ln for ln in out] == [True] * 5  # sonic-3.6 serves speed/volume
 
 
 def test_cm101_speed_through_a_constant_use():
@@ -158,7 +162,7 @@ def test_cm101_speed_through_a_constant_use():
         def slow(text):
             return client.tts.generate(model_id=MODEL, transcript=text, generation_config={"volume": 1.5})
     ''')
-    assert 'MODEL = "sonic-3-2026-01-12"' in fixed(text, "CM101")
+    assert 'MODEL = "sonic-3.6-2026-08-27"' in fixed(text, "CM101")
 
 
 def test_cm101_speed_through_plugin_attribute():
@@ -168,12 +172,20 @@ def test_cm101_speed_through_plugin_attribute():
             def run(self, text):
                 return client.tts.generate(model_id=self.model, transcript=text, speed="slow")
     ''')
-    assert 'model: str = "sonic-3-2026-01-12"' in fixed(text, "CM101")
+    assert 'model: str = "sonic-3.6-2026-08-27"' in fixed(text, "CM101")
 
 
 def test_cm101_pvc_voice_goes_to_clone_base():
+    text = src('client.tts.generate(model_id="sonic-english", transcript="hi", voice="%s")\n' % PVC)
+    assert '"sonic-3-2026-01-12"' in fixed(text, "CM101", **PVC_CONFIG)
+
+
+def test_cm101_pvc_base_with_an_open_sunset_question_is_not_a_safe_target():
     text = src('client.tts.generate(model_id="sonic-english", transcript="hi", voice="%s")\n' % PVC_OLD)
-    assert '"sonic-3-2025-10-27"' in fixed(text, "CM101", **PVC_CONFIG)
+    fs = findings(text, "CM101", **PVC_CONFIG)
+    assert fs[0].fix.applicability == "unsafe" and "open question" in fs[0].message
+    assert fixed(text, "CM101", **PVC_CONFIG) == text
+    assert '"sonic-3-2025-10-27"' in fixed(text, "CM101", unsafe=True, **PVC_CONFIG)
 
 
 def test_cm101_replacement_model_from_config():
@@ -185,10 +197,17 @@ def test_cm101_replacement_model_from_config():
 
 def test_cm101_no_fix_when_target_not_on_list():
     text = src('client.tts.generate(model_id="sonic", transcript="hi")\n')
-    ml = live_list(["sonic-3", "sonic-3-2026-01-12"])  # no sonic-3.5 snapshot at all
+    ml = live_list(["sonic-3", "sonic-2-2025-06-11"])  # no dated snapshot of a stable family
     fs = [f for f in all_cm1(text, ml) if f.code == "CM101"]
     assert len(fs) == 1 and fs[0].fix is None
-    assert "no dated sonic-3.5 snapshot is on the models list in use" in fs[0].message
+    assert "no model on the live models list serves this call" in fs[0].message
+
+
+def test_cm101_older_stable_family_when_the_list_has_no_newer():
+    text = src('client.tts.generate(model_id="sonic", transcript="hi")\n')
+    ml = live_list(["sonic-3", "sonic-3-2026-01-12"])
+    out, _ = fix_source(text, "app.py", Settings(select=("CM101",)), models=ml)
+    assert '"sonic-3-2026-01-12"' in out
 
 
 def test_cm101_newest_snapshot_on_live_list():
@@ -208,18 +227,18 @@ def test_cm101_literal_members_collapse():
         ]
     ''')
     out = fixed(text, "CM101")
-    assert 'Model = Literal["sonic-3.5-2026-05-04", "sonic-3"]' in out
-    assert 'Other = Literal[\n    "sonic-3.5-2026-05-04",\n]' in out
+    assert 'Model = Literal["sonic-3.6-2026-08-27", "sonic-3"]' in out
+    assert 'Other = Literal[\n    "sonic-3.6-2026-08-27",\n    "sonic-3.5-2026-05-04",\n]' in out
 
 
 def test_cm101_long_literal_fixed_in_one_pass():
     old = ["sonic", "sonic-2024-10-19", "sonic-2024-12-12", "sonic-english", "sonic-multilingual",
-           "sonic-2-2025-03-07", "sonic-turbo-2025-03-07", "upbeat-moon", "sonic-preview", "sonic-lite"]
+           "sonic-2-2025-03-07", "sonic-turbo-2025-03-07", "upbeat-moon", "sonic-lite"]
     text = src("from typing import Literal\nM = Literal[%s, 'cartesia/sonic']\n" % ", ".join('"%s"' % m for m in old))
     fs = findings(text, "CM101")
-    assert len(fs) == 11 and len({f.fix.edits for f in fs}) == 1  # one edit shared by all findings
+    assert len(fs) == 10 and len({f.fix.edits for f in fs}) == 1  # one edit shared by all findings
     out = fixed(text, "CM101")
-    assert "M = Literal[\"sonic-3.5-2026-05-04\", 'cartesia/sonic-3.5-2026-05-04']" in out
+    assert "M = Literal[\"sonic-3.6-2026-08-27\", 'cartesia/sonic-3.6-2026-08-27']" in out
 
 
 def test_cm101_constant_fixed_once_and_uses_named():
@@ -237,7 +256,7 @@ def test_cm101_constant_fixed_once_and_uses_named():
     uses = [f for f in fs if f.fix is None]
     assert all(f.message.startswith("DEFAULT_MODEL_ID is 'sonic-english'") for f in uses)
     out = fixed(text, "CM101")
-    assert out.count("sonic-3.5-2026-05-04") == 1 and not findings(out, "CM101")
+    assert out.count("sonic-3.6-2026-08-27") == 1 and not findings(out, "CM101")
 
 
 def test_cm101_shadowing_parameter_is_not_a_constant_use():
@@ -293,7 +312,7 @@ def test_cm102_fires_and_fixes_safely(body):
     fs = findings(text, "CM102")
     assert fs and fs[0].fix is not None and fs[0].fix.applicability == "safe", body
     out = fixed(text, "CM102")
-    assert "sonic-3.5-2026-05-04" in out and not findings(out, "CM102")
+    assert "sonic-3.6-2026-08-27" in out and not findings(out, "CM102")
 
 
 @pytest.mark.parametrize("body", [
@@ -351,13 +370,13 @@ def test_cm102_constant_fixed_at_definition():
     ''')
     assert body_lines(text, "CM102") == [1, 3]
     out = fixed(text, "CM102")
-    assert 'TURBO = "sonic-3.5-2026-05-04"' in out
+    assert 'TURBO = "sonic-3.6-2026-08-27"' in out
 
 
-def test_cm102_speed_goes_to_sonic_3():
+def test_cm102_speed_goes_to_the_newest_family_that_serves_it():
     text = src('client.tts.generate(model_id="sonic-2", transcript="x", language="it", '
                'generation_config={"speed": 1.2})\n')
-    assert '"sonic-3-2026-01-12"' in fixed(text, "CM102")
+    assert '"sonic-3.6-2026-08-27"' in fixed(text, "CM102")
 
 
 # =========================================================================================
@@ -404,8 +423,6 @@ def test_cm103_message_warns_about_unknown_language():
     ('client.tts.generate(model_id="sonic-3", transcript="x", voice="%s")\n' % PVC, "sonic-3-2026-01-12"),
     ('client.tts.generate(model_id="sonic-3.5", transcript="x", voice="%s")\n' % PVC, "sonic-3-2026-01-12"),
     ('client.tts.generate(model_id="sonic-latest", transcript="x", voice="%s")\n' % PVC, "sonic-3-2026-01-12"),
-    ('client.tts.generate(model_id="sonic-3-2026-01-12", transcript="x", voice="%s")\n' % PVC_OLD,
-     "sonic-3-2025-10-27"),
     ('client.tts.generate(model_id="sonic-3.5-2026-05-04", transcript="x", voice="%s")\n' % PVC,
      "sonic-3-2026-01-12"),
     # 1.x voice_id= and 2.x/3.x voice={"mode": "id", "id": ...}
@@ -482,8 +499,8 @@ def test_cm104_clone_named_pvc_without_config():
     ''' % PVC)
     fs = sorted(findings(text, "CM104"), key=lambda f: f.location)
     assert len(fs) == 2
-    assert fs[0].fix is not None  # sonic-3 -> sonic-3-2026-01-12 is what the alias serves today
-    assert fs[1].fix is None and "set pvc-voices" in fs[1].message
+    # named like a clone, base unknown: never a guessed base (new clones train on sonic-3.6)
+    assert all(f.fix is None and "set pvc-voices" in f.message and "CARTESIA_API_KEY" in f.message for f in fs)
 
 
 def test_cm104_live_pvc_voices():
@@ -498,7 +515,7 @@ def test_cm104_base_not_on_list_not_fixed():
     text = src('client.tts.generate(model_id="sonic-3.5", transcript="x", voice="clone-1")\n')
     ml = live_list(["sonic-3.5", "sonic-3.5-2026-05-04", "sonic-3-2026-01-12"], pvc={"clone-1": "sonic-3-2025-10-27"})
     fs = [f for f in all_cm1(text, ml) if f.code == "CM104"]
-    assert len(fs) == 1 and fs[0].fix is None and "not on the models list" in fs[0].message
+    assert len(fs) == 1 and fs[0].fix is None and "not on the live models list" in fs[0].message
 
 
 def test_cm104_wins_over_cm105():
@@ -514,8 +531,7 @@ def test_cm104_wins_over_cm105():
 @pytest.mark.parametrize("body,expected", [
     ('client.tts.generate(model_id="sonic-3", transcript="x")\n', "sonic-3-2026-01-12"),
     ('client.tts.generate(model_id="sonic-3.5", transcript="x")\n', "sonic-3.5-2026-05-04"),
-    ('client.tts.generate(model_id="sonic-latest", transcript="x")\n', "sonic-3.5-2026-05-04"),
-    ('client.tts.generate(model_id="sonic-3-latest", transcript="x")\n', "sonic-3.5-2026-05-04"),
+    ('client.tts.generate(model_id="sonic-3.6", transcript="x")\n', "sonic-3.6-2026-08-27"),
     ('async def f():\n    c = AsyncCartesia(api_key="k")\n'
      '    async with c.tts.websocket_connect() as ws:\n        ctx = ws.context(model_id="sonic-3.5", voice="v")\n',
      "sonic-3.5-2026-05-04"),
@@ -582,7 +598,9 @@ def test_cm106_offline_fires(body, expected):
 
 
 @pytest.mark.parametrize("body", [
-    'client.tts.generate(model_id="sonic-3.6", transcript="x")\n',  # may be newer than our list
+    'client.tts.generate(model_id="sonic-3.6", transcript="x")\n',  # known
+    'client.tts.generate(model_id="sonic-3.6-2026-08-27", transcript="x")\n',  # known
+    'client.tts.generate(model_id="sonic-3.7", transcript="x")\n',  # may be newer than the knowledge
     'client.tts.generate(model_id="sonic-3.5-2027-01-01", transcript="x")\n',  # dated after the list
     'client.tts.generate(model_id="sonic-4-2026-02-01", transcript="x")\n',  # unknown family
     'client.tts.generate(model_id="sonic-3.5-2026-05-04", transcript="x")\n',
@@ -597,7 +615,7 @@ def test_cm106_with_live_list():
     ids = ["sonic-3.5", "sonic-3", "sonic-3.5-2026-05-04", "sonic-3.5-2026-09-30", "sonic-3-2026-01-12"]
     ml = live_list(ids)
     text = src('''\
-        a = client.tts.generate(model_id="sonic-3.6", transcript="x")
+        a = client.tts.generate(model_id="sonic-3.7", transcript="x")
         b = client.tts.generate(model_id="sonic-3.5-2026-09-30", transcript="x")
         c = client.tts.generate(model_id="sonic-3.5-2026-09-29", transcript="x")
     ''')
@@ -611,7 +629,7 @@ def test_cm106_with_live_list():
 
 def test_cm106_live_list_without_aliases_does_not_judge_undated_names():
     ml = live_list(["sonic-3.5-2026-05-04", "sonic-3-2026-01-12"])
-    text = src('client.tts.generate(model_id="sonic-3.6", transcript="x")\n')
+    text = src('client.tts.generate(model_id="sonic-3.7", transcript="x")\n')
     assert not [f for f in all_cm1(text, ml) if f.code == "CM106"]
 
 
@@ -656,7 +674,7 @@ def test_fix_all_cm1_reaches_a_clean_file():
     s = Settings(select=("CM1",), **PVC_CONFIG)
     out, left = fix_source(text, "app.py", s, unsafe=True)
     assert left == [] and check_source(out, "app.py", s) == []
-    assert 'Model = Literal["sonic-3.5-2026-05-04"]' in out
+    assert 'Model = Literal["sonic-3.6-2026-08-27"]' in out
     assert fix_source(out, "app.py", s, unsafe=True)[0] == out
 
 
