@@ -61,7 +61,7 @@ CATALOG: Dict[str, RuleInfo] = {
         _r("CM102", "removed-language", SAFE, ERROR,
            "Language removed from a partially discontinued model on 2026-06-01", "2026-06-01"),
         _r("CM103", "legacy-model", UNSAFE, WARNING,
-           "Legacy sonic-2 / sonic-turbo model ID"),
+           "Legacy model ID, still served for some languages"),
         _r("CM104", "undated-pvc-model", SAFE, ERROR,
            "Pro Voice Clone used without the dated model it was trained on"),
         _r("CM105", "unpinned-model", SAFE, WARNING,

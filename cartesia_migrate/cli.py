@@ -437,49 +437,125 @@ def explain(code):
         raise UsageError("%s (%s) is reserved in the catalogue but not implemented yet"
                          % (code, catalog.get(code).name))
     click.echo(doc.rstrip("\n"))
+    if code in ("CM101", "CM102", "CM103"):
+        from . import models as m
+
+        ml = m.bundled()
+        click.echo("\n## Successor (computed)\nThe successor is not written in code: it is the newest dated snapshot of the "
+                   "newest stable family on the models list in use that serves what the call uses (language or "
+                   "locale, speed/volume, a Pro Voice Clone's base).\nOrder in the bundled knowledge (made %s): %s; "
+                   "today's target for a plain call: %s.\nSee `cartesia-migrate models` for the live list, "
+                   "what each family serves and the sources." % (
+                       m.knowledge_date(), " > ".join(ml.family_order()), ml.successor().target or "none"))
 
 
 @main.command()
-@click.option("--offline", is_flag=True, help="Show the bundled snapshot (or cache) without touching the network.")
+@click.option("--offline", is_flag=True, help="Show the bundled knowledge (or cache) without touching the network.")
 @click.option("--no-cache", is_flag=True, help="Do not use the models cache.")
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def models(offline, no_cache, output_format):
-    """The models list in use, its source and age, and which IDs are deprecated."""
+    """The models list in use and what the tool knows: per family what it serves, the successor
+    order, every model ID with its status and sources, and the knowledge's date."""
     import json
 
-    from .models import split_dated
+    from . import models as m
 
     ml = _load_models(offline, no_cache)
+    clean = m.strip_control
     known = ml.known
     ids = sorted(set(known) | set(ml.served), key=lambda i: (known[i].capability if i in known else "tts", i))
     rows = []
     for mid in ids:
         info = known.get(mid)
-        dated = split_dated(mid)[1] is not None
+        dated = m.split_dated(mid)[1] is not None
         kind = info.kind if info else ("dated" if dated else "alias")
+        status = info.status if info else "listed"
+        successor = pin = None
+        if info is not None and info.status in ("discontinued", "partial"):
+            successor = ml.successor()
+        elif kind == "alias" and info is not None:
+            pin = ml.pin(mid)
+        choice = successor or pin
         rows.append({
-            "id": mid,
+            "id": clean(mid),
             "on_list": mid in ml.served,
             # IDs only the live list knows come from GET /models?capability=tts
             "capability": info.capability if info else "tts",
             "kind": kind,
-            "status": info.status if info else "listed",
+            "family": info.family if info else m.split_dated(mid)[0],
+            "status": status,
             "deprecated": bool(info and info.status in ("discontinued", "partial")),
-            # what a fix writes: resolved and chosen on the list in use (None: nothing on it)
-            "resolves_to": ml.resolve_alias(mid) if kind == "alias" and (info is None or info.status != "discontinued")
-            else None,
+            "resolves_to": pin.target if pin else None,
             "released": info.released if info else None,
             "removed_on": info.removed_on if info else None,
             "removed_languages": list(info.removed_languages) if info else [],
-            "successor": ml.newest_dated(info.successor) if info and info.successor else None,
+            # what a fix writes for a call that uses nothing special (None: nothing on the list)
+            "successor": successor.target if successor else None,
+            "fix": None if choice is None or choice.target is None else ("safe" if choice.safe else "unsafe"),
+            "inferred": list(choice.inferred) if choice else [],
+            "source": list(info.source) if info else ["%s models list" % ml.source],
+            "confidence": info.confidence if info else "sourced",
+            "facts": {k: f.as_json() for k, f in info.facts} if info else {},
+            "note": info.note if info else None,
         })
-    pvc = dict(sorted(ml.pvc_voices.items()))
+    order = ml.family_order()
+    fams = m.families()
+    families = []
+    for fam in order + [f for f in fams if f not in order]:
+        fi = fams.get(fam)
+        snap, note = ml.dated_target(fam) if fi else (ml.newest_dated(fam), None)
+        families.append({
+            "family": clean(fam),
+            "described": fi is not None,
+            "capability": fi.capability if fi else "tts",
+            "status": fi.status if fi else "seen only on the %s" % ml.list_name,
+            "in_successor_order": fam in order,
+            "newest_snapshot": snap,
+            "snapshot_note": note,
+            **{k: (getattr(fi, k).as_json() if fi and getattr(fi, k) else None)
+               for k in ("languages", "locales", "speed_volume", "trains_pvc")},
+            "source": list(fi.source) if fi else ["%s models list" % ml.source],
+        })
+    pvc = {clean(k): (clean(v) if v else None) for k, v in sorted(ml.pvc_voices.items())}
+    order_fact = m.successor_order()
+    knowledge = {"date": m.knowledge_date(), "age_days": m.knowledge_age_days(),
+                 "stale": m.knowledge_is_stale(), "sources": m.sources(),
+                 "successor_order": order_fact.as_json()}
+    stale = ml.stale_notice()
+    if stale:
+        _err("cartesia-migrate: %s" % stale)  # stderr only: stdout stays machine-readable
     if output_format == "json":
-        click.echo(json.dumps({"source": ml.source, "description": ml.describe_source(),
+        click.echo(json.dumps({"source": ml.source, "description": ml.describe_source(stale_note=False),
                                "snapshot_date": ml.snapshot_date, "fetched_at": ml.fetched_at,
-                               "notice": ml.notice, "models": rows, "pvc_voices": pvc}, indent=2))
+                               "notice": clean(ml.notice) if ml.notice else None,
+                               "successor_order": order, "knowledge": knowledge, "families": families,
+                               "models": rows, "pvc_voices": pvc,
+                               "pro_voices": sorted(clean(v) for v in ml.pro_voices)}, indent=2))
         return
-    click.echo("Models list: %s" % ml.describe_source())
+    click.echo("Models list: %s" % ml.describe_source(stale_note=False))
+    click.echo("Knowledge: made %s (%d days ago), cartesia_migrate/models/knowledge.json" % (
+        m.knowledge_date(), m.knowledge_age_days()))
+    click.echo("Successor order in use (newest stable family first): %s" % " > ".join(clean(f) for f in order))
+    click.echo("  the successor of a discontinued or legacy ID is the newest dated snapshot of the first family")
+    click.echo("  on the list that serves what the call uses (language or locale, speed/volume, a clone's base)")
+    click.echo("")
+    click.echo("%-12s %-13s %-22s %-10s %-8s %-12s %-9s %s" % (
+        "FAMILY", "STATUS", "NEWEST SNAPSHOT", "LANGUAGES", "LOCALES", "SPEED/VOLUME", "TRAINS PVC", "SOURCES"))
+
+    def flag(fact) -> str:
+        if fact is None or fact["value"] is None:
+            return "?"
+        v = fact["value"]
+        text = ("%d" % len(v)) if isinstance(v, list) else ("yes" if v else "no")
+        return text + ("" if fact["confidence"] == "sourced" else "~")
+
+    for f in families:
+        click.echo("%-12s %-13s %-22s %-10s %-8s %-12s %-9s %s" % (
+            f["family"], f["status"] if f["described"] else "live only", f["newest_snapshot"] or "-",
+            flag(f["languages"]), flag(f["locales"]), flag(f["speed_volume"]), flag(f["trains_pvc"]),
+            ",".join(f["source"])))
+    click.echo("  ~ inferred (a safe fix never rests on it); ? not described")
+    click.echo("")
     click.echo("%-26s %-5s %-7s %-13s %-11s %-22s %s" % ("ID", "CAP", "KIND", "STATUS", "REMOVED ON",
                                                         "REMOVED LANGUAGES", "SUCCESSOR / RESOLVES TO"))
     for r in rows:
@@ -489,14 +565,23 @@ def models(offline, no_cache, output_format):
             target = "(no successor on the list)"
         else:
             target = ("-> " + r["resolves_to"]) if r["resolves_to"] else ""
+        if target and r["fix"] == "unsafe":
+            target += " (inferred: unsafe fix)"
+        removed_on = r["removed_on"] or ("unsourced" if r["status"] == "discontinued" else "")
         click.echo("%-26s %-5s %-7s %-13s %-11s %-22s %s" % (
             r["id"], r["capability"] or "", r["kind"], r["status"] + ("" if r["on_list"] else "*"),
-            r["removed_on"] or "", ",".join(r["removed_languages"]), target))
+            removed_on, ",".join(r["removed_languages"]), target))
     click.echo("* not on the list in use: a fix never writes it")
+    click.echo("")
+    click.echo("Sources:")
+    for key, src in m.sources().items():
+        click.echo("  %-22s %s%s" % (key, src["title"], (" <%s>" % src["url"]) if src.get("url") else ""))
     if pvc:
         click.echo("Pro Voice Clones (fine-tunes API): %d" % len(pvc))
         for voice, base in pvc.items():
-            click.echo("  %s -> %s" % (voice, base))
+            click.echo("  %s -> %s" % (voice, base or "(base not stated)"))
+    if ml.pro_voices:
+        click.echo("Pro voices (voices API is_pro, base unknown): %d" % len(ml.pro_voices))
 
 
 if __name__ == "__main__":  # pragma: no cover

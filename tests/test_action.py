@@ -142,7 +142,7 @@ def test_check_step_writes_sarif_and_outputs(repo):
     assert [r["ruleId"] for r in results] == ["CM101"]
     assert results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "src/tts.py"
     assert results[0]["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == \
-        "'sonic-3.5-2026-05-04'"
+        "'sonic-3.6-2026-08-27'"
 
 
 def test_check_step_github_annotations(repo):

@@ -16,7 +16,7 @@ from .inproc import invoke
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file system and signals")
 
 BAD_MODEL = 'from cartesia import Cartesia\nMODEL = "sonic-english"\n'
-FIXED_MODEL = 'from cartesia import Cartesia\nMODEL = "sonic-3.5-2026-05-04"\n'
+FIXED_MODEL = 'from cartesia import Cartesia\nMODEL = "sonic-3.6-2026-08-27"\n'
 
 # name -> (bytes, substring the error must contain); every file mentions cartesia, so each
 # one is really read and parsed (files that never mention Cartesia are not parsed at all)
@@ -460,7 +460,7 @@ def test_deep_code_that_cpython_compiles_is_analysed_and_fixed(tmp_path, expr):
     (tmp_path / "deep.py").write_text(src)
     r = invoke("fix", "--offline", "--no-cache", "deep.py", cwd=tmp_path)
     assert r.code == 0, r.err
-    assert (tmp_path / "deep.py").read_text() == src.replace("sonic-english", "sonic-3.5-2026-05-04")
+    assert (tmp_path / "deep.py").read_text() == src.replace("sonic-english", "sonic-3.6-2026-08-27")
 
 
 @pytest.mark.parametrize("shape", ["parens", "brackets", "calls", "unary", "not", "chain", "attrs", "lambda",

@@ -93,7 +93,7 @@ def test_fix_with_a_baseline_fixes_but_reports_only_new_leftovers(project):
     r = invoke("fix", ".", "--baseline", "baseline.json", *ARGS, cwd=project)
     # the safe fixes are applied; the baselined unsafe CM103 is not reported, so exit 0
     assert r.code == 0, r.out + r.err
-    assert "sonic-3.5-2026-05-04" in (project / "src" / "app.py").read_text(encoding="utf-8")
+    assert "sonic-3.6-2026-08-27" in (project / "src" / "app.py").read_text(encoding="utf-8")
     assert r.out == ""
 
 

@@ -10,7 +10,7 @@ import pytest
 from .conftest import ROOT
 
 BAD_MODEL = 'from cartesia import Cartesia\nMODEL = "sonic-english"\n'
-CLEAN = 'from cartesia import Cartesia\nMODEL = "sonic-3.5-2026-05-04"\n'
+CLEAN = 'from cartesia import Cartesia\nMODEL = "sonic-3.6-2026-08-27"\n'
 KEY = "sk_car_9fQ2mX4tLp8Zr1.Wc7bN3vK6hJ0dS5e"
 
 
@@ -88,7 +88,7 @@ def test_fix_diff_writes_nothing(tmp_path, cli):
     p = write(tmp_path, "app.py", BAD_MODEL)
     r = cli("fix", "--diff", "app.py", cwd=tmp_path)
     assert r.code == 1
-    assert '-MODEL = "sonic-english"' in r.out and '+MODEL = "sonic-3.5-2026-05-04"' in r.out
+    assert '-MODEL = "sonic-english"' in r.out and '+MODEL = "sonic-3.6-2026-08-27"' in r.out
     assert p.read_text() == BAD_MODEL
 
 
@@ -156,7 +156,7 @@ def test_json_matches_ruff_schema_field_for_field(tmp_path, cli):
     assert f["code"] == "CM101" and f["filename"] == "app.py"
     assert f["location"] == {"row": 2, "column": 9} and f["end_location"] == {"row": 2, "column": 24}
     assert f["fix"]["applicability"] == "safe"
-    assert f["fix"]["edits"] == [{"content": '"sonic-3.5-2026-05-04"', "location": {"row": 2, "column": 9},
+    assert f["fix"]["edits"] == [{"content": '"sonic-3.6-2026-08-27"', "location": {"row": 2, "column": 9},
                                   "end_location": {"row": 2, "column": 24}}]
     assert f["noqa_row"] == 2 and f["url"].endswith("rules/CM101.md") and f["cell"] is None
     theirs = _ruff_json(tmp_path)[0]
@@ -184,7 +184,7 @@ def test_sarif_validates_against_the_official_schema(tmp_path, cli):
     res = {x["ruleId"]: x for x in run["results"]}
     change = res["CM101"]["fixes"][0]["artifactChanges"][0]
     assert change["artifactLocation"]["uri"] == "app.py"
-    assert change["replacements"][0]["insertedContent"]["text"] == '"sonic-3.5-2026-05-04"'
+    assert change["replacements"][0]["insertedContent"]["text"] == '"sonic-3.6-2026-08-27"'
     assert run["tool"]["driver"]["rules"][res["CM101"]["ruleIndex"]]["id"] == "CM101"
     assert run["invocations"][0]["executionSuccessful"] is False
 
@@ -230,7 +230,7 @@ def test_models_offline_lists_every_known_id(cli, tmp_path):
                 "sonic-3-latest", "sonic-latest", "ink-whisper", "ink-whisper-2025-06-04", "ink-2"]:
         assert mid in by, mid
     assert by["sonic-english"]["status"] == "discontinued"
-    assert by["sonic-english"]["successor"] == "sonic-3.5-2026-05-04"
+    assert by["sonic-english"]["successor"] == "sonic-3.6-2026-08-27"
     assert by["sonic-2-2025-06-11"]["removed_languages"] == ["it", "nl", "pl", "ru", "sv", "tr", "hi"]
     assert by["sonic-turbo-2025-06-04"]["removed_languages"] == ["it", "nl", "pl", "ru", "sv", "tr"]
 

@@ -228,4 +228,4 @@ def test_a_file_edited_during_the_fix_is_not_clobbered(tmp_path, monkeypatch):
 
     run = engine.fix_paths([str(p)], models=models.bundled(), use_cache=False)
     assert not run.errors and len(calls) == 2
-    assert p.read_text() == 'from cartesia import Cartesia\nMODEL = "sonic-3.5-2026-05-04"  # edited\n'
+    assert p.read_text() == 'from cartesia import Cartesia\nMODEL = "sonic-3.6-2026-08-27"  # edited\n'

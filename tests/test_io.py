@@ -18,7 +18,7 @@ from .inproc import invoke
 # FIFOs, symlinks, POSIX signals and modes: the contract is the same on Windows, these tests are not
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file system and signals")
 
-OLD, NEW = "sonic-english", "sonic-3.5-2026-05-04"
+OLD, NEW = "sonic-english", "sonic-3.6-2026-08-27"
 
 # a docstring, a client built without api_key= (CM405 adds it and `import os`), a discontinued
 # model (CM101), non-ASCII text, a form feed and a tab, trailing spaces, no newline at the end
@@ -324,10 +324,10 @@ def test_concurrent_writers_in_threads_leave_a_whole_file(tmp_path):
 
 @pytest.mark.parametrize("raw, fixed", [
     (codecs.BOM_UTF8 + b'# coding: utf-8\r\nimport cartesia\r\nm = "sonic-english"  # \xc3\xa9\r\n',
-     codecs.BOM_UTF8 + b'# coding: utf-8\r\nimport cartesia\r\nm = "sonic-3.5-2026-05-04"  # \xc3\xa9\r\n'),
+     codecs.BOM_UTF8 + b'# coding: utf-8\r\nimport cartesia\r\nm = "sonic-3.6-2026-08-27"  # \xc3\xa9\r\n'),
     (b'# -*- coding: latin-1 -*-\nimport cartesia\nm = "sonic-english"  # \xe9\n',
-     b'# -*- coding: latin-1 -*-\nimport cartesia\nm = "sonic-3.5-2026-05-04"  # \xe9\n'),
-    (b'import cartesia\rm = "sonic-english"\r', b'import cartesia\rm = "sonic-3.5-2026-05-04"\r'),
+     b'# -*- coding: latin-1 -*-\nimport cartesia\nm = "sonic-3.6-2026-08-27"  # \xe9\n'),
+    (b'import cartesia\rm = "sonic-english"\r', b'import cartesia\rm = "sonic-3.6-2026-08-27"\r'),
 ])
 def test_fix_stdin_prints_bytes_in_the_inputs_own_encoding(tmp_path, raw, fixed):
     r = subprocess.run([sys.executable, "-m", "cartesia_migrate", "fix", "--offline", "-"], input=raw,

@@ -124,11 +124,11 @@ def test_try_repo_check_then_fix(tmp_path):
     assert "tts.yaml:2:" in out, out
     assert "files were modified by this hook" in out, out
 
-    assert '"sonic-3.5-2026-05-04"' in (work / "app.py").read_text(encoding="utf-8")
+    assert '"sonic-3.6-2026-08-27"' in (work / "app.py").read_text(encoding="utf-8")
     assert (work / "tts.yaml").read_text(encoding="utf-8") == \
-        "provider: cartesia\nmodel: sonic-3.5-2026-05-04  # the voice model\n"
+        "provider: cartesia\nmodel: sonic-3.6-2026-08-27  # the voice model\n"
     nb = json.loads((work / "demo.ipynb").read_text(encoding="utf-8"))
-    assert nb["cells"][1]["source"][2] == "MODEL = \"sonic-3.5-2026-05-04\""
+    assert nb["cells"][1]["source"][2] == "MODEL = \"sonic-3.6-2026-08-27\""
     assert nb["cells"][1]["source"][0] == "%pip install cartesia\n"
     assert (work / "clean.py").read_text(encoding="utf-8") == "print('nothing to see')\n"
 

@@ -83,17 +83,17 @@ def test_text_output_shows_old_new_and_applicability(tmp_path):
     r = invoke("check", "--no-cache", "--select", "CM1", "app.py", cwd=tmp_path)
     out = r.out.splitlines()
     assert out[0].startswith("app.py:5:30: CM101 ")
-    assert out[0].endswith("[*] Replace 'sonic-english' with 'sonic-3.5-2026-05-04'")
+    assert out[0].endswith("[*] Replace 'sonic-english' with 'sonic-3.6-2026-08-27'")
     assert out[1].startswith("app.py:6:30: CM103 ")
-    assert out[1].endswith("[unsafe fix] Replace 'sonic-2' with 'sonic-3.5-2026-05-04'")
+    assert out[1].endswith("[unsafe fix] Replace 'sonic-2' with 'sonic-3.6-2026-08-27'")
 
 
 def test_fix_reports_what_it_changed_and_what_it_left(tmp_path):
-    (tmp_path / "app.py").write_text(APP + "DEFAULT_MODEL = 'sonic-3.6'\n", encoding="utf-8")
+    (tmp_path / "app.py").write_text(APP + "DEFAULT_MODEL = 'sonic-3.7'\n", encoding="utf-8")
     r = invoke("fix", "--no-cache", "--select", "CM1,CM204", "app.py", cwd=tmp_path)
     assert r.code == 1
     assert "Applied 3 fixes:\n" in r.err
-    assert "  app.py:5:30: CM101 Replace 'sonic-english' with 'sonic-3.5-2026-05-04'\n" in r.err
+    assert "  app.py:5:30: CM101 Replace 'sonic-english' with 'sonic-3.6-2026-08-27'\n" in r.err
     assert "  app.py:7:30: CM105 Replace 'sonic-3' with 'sonic-3-2026-01-12'\n" in r.err
     assert "Left 1 finding:\n  CM103: unsafe fix not applied: review it, then run `fix --unsafe-fixes`" in r.err
     # what is left is still printed on stdout, with its (unsafe) fix

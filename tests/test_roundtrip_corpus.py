@@ -124,7 +124,7 @@ def _allowed_change(old, new, newline):
         return False
     tail = b"".join(new_lines[-3:])
     return tail == SNIPPET.replace(b"cartesia.Cartesia()", b'cartesia.Cartesia(api_key=os.environ.get("CARTESIA_API_KEY"))') \
-        .replace(b"sonic-english", b"sonic-3.5-2026-05-04")
+        .replace(b"sonic-english", b"sonic-3.6-2026-08-27")
 
 
 def _applied(err):

@@ -237,6 +237,11 @@ def successor_order() -> Fact:
     return _fact(bundled_data(), "successor_order")
 
 
+def sdk_default(name: str) -> str:
+    """A model ID an SDK version used by default (``stt_websocket_model_2x``), from the knowledge."""
+    return bundled_data()["sdk_defaults"][name]["value"]
+
+
 def knowledge_date() -> str:
     return bundled_data()["knowledge_date"]
 
@@ -499,6 +504,8 @@ class ModelsList:
                 why += "; " + note
             return Choice(target, why)
         what = (fact.note if fact is not None and fact.note else "where %s points is not known" % alias)
+        if info.capability != "tts":
+            return Choice(None, "where %s points is not known" % alias)
         choice = self.successor(needs)
         if choice.target is None:
             return choice
@@ -529,7 +536,7 @@ class ModelsList:
         import time
 
         if self.source == "bundled":
-            s = f"bundled model knowledge made {self.snapshot_date}"
+            s = f"bundled models snapshot made {self.snapshot_date}"
         else:
             age = max(0.0, (now or time.time()) - (self.fetched_at or 0))
             s = "%s models list (%s old)" % ("live" if self.source == "live" else "cached", _age(age))

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..models import sdk_default
 from ..rule import Replace
 from ._prefilter import IMPORTS_CARTESIA, ident
 from ._sdk import SdkRule, Site, call_with, kw_arg, string_value
 
 LEGACY_METHODS = frozenset({"send", "receive", "transcribe", "close", "connect"})
-DEFAULTS = (("model", '"ink-whisper"'), ("encoding", '"pcm_s16le"'), ("sample_rate", "16000"))
+DEFAULTS = (("model", '"%s"' % sdk_default("stt_websocket_model_2x")), ("encoding", '"pcm_s16le"'), ("sample_rate", "16000"))
 USAGE = (
     "{a}with {stt}.manual_finalize.websocket(model=..., encoding=..., sample_rate=...) as ws: "
     '{aw}ws.send_raw(chunk) per audio chunk, {aw}ws.send("finalize") / {aw}ws.send("close"), '

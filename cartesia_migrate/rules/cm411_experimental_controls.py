@@ -16,7 +16,7 @@ from ._prefilter import ESCAPE, IMPORTS_CARTESIA, TOUCHING_LITERALS, any_of
 from ._sdk import TTS_VOICE_PATHS, SdkRule, Site, string_value
 
 SHAPE = (
-    'generation_config={"speed": 1.0, "volume": 1.0, "emotion": "neutral"} (sonic-3 and later; speed '
+    'generation_config={"speed": 1.0, "volume": 1.0, "emotion": "neutral"} (Sonic 3 and later; speed '
     '0.6-1.5, volume 0.5-2.0, one emotion such as "happy" or "calm")'
 )
 KEYWORDS = (

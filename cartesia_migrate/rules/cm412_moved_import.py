@@ -173,15 +173,15 @@ MOVED: Dict[str, Tuple[str, str]] = {
 #: names with no successor: what to do instead
 ADVICE = {
     "CartesiaEnvironment": "pass `base_url=` to the client (production is the default)",
-    "Controls": "use `cartesia.types.GenerationConfigParam` (`generation_config=`, sonic-3)",
-    "ControlsParams": "use `cartesia.types.GenerationConfigParam` (`generation_config=`, sonic-3)",
-    "VoiceControls": "use `cartesia.types.GenerationConfigParam` (`generation_config=`, sonic-3)",
+    "Controls": "use `cartesia.types.GenerationConfigParam` (`generation_config=`, Sonic 3 and later)",
+    "ControlsParams": "use `cartesia.types.GenerationConfigParam` (`generation_config=`, Sonic 3 and later)",
+    "VoiceControls": "use `cartesia.types.GenerationConfigParam` (`generation_config=`, Sonic 3 and later)",
     "CartesiaTTS": "the 0.x client: use `from cartesia import Cartesia` and `client.tts.generate(...)`",
     "AsyncCartesiaTTS": "the 0.x client: use `from cartesia import AsyncCartesia`",
     "RequestOptions": "pass `timeout=`, `extra_headers=`, `extra_query=`, `extra_body=` per call "
     "(`cartesia.RequestOptions` has another shape)",
-    "DEFAULT_MODEL_ID": "name the model explicitly (`sonic-english` was discontinued on 2026-06-01)",
-    "MULTILINGUAL_MODEL_ID": "name the model explicitly (`sonic-multilingual` was discontinued on 2026-06-01)",
+    "DEFAULT_MODEL_ID": "name the model explicitly (the 1.x default model is discontinued: see CM101)",
+    "MULTILINGUAL_MODEL_ID": "name the model explicitly (the 1.x multilingual model is discontinued: see CM101)",
     "OutputFormat": "use `cartesia.types.RawOutputFormatParam` / `WAVOutputFormatParam` / `MP3OutputFormatParam`",
     "get_output_format": 'pass an output_format dict: `{"container": "raw", "encoding": "pcm_f32le", '
     '"sample_rate": 44100}`',
