@@ -164,7 +164,14 @@ def test_a_snapshot_whose_sunset_is_an_open_question_is_never_a_safe_target():
     assert f.fix.applicability == "safe"
 
 
+WORKING_TODAY = ["sonic-preview", "sonic-latest", "sonic-3-latest", "sonic-3.6", NEWEST, "sonic-3.5",
+                 "sonic-3.5-2026-05-04", "sonic-3", "sonic-3-2026-01-12", "sonic-3-2025-10-27", "sonic-2",
+                 "sonic-2-2025-06-11", "sonic-turbo", "sonic-turbo-2025-06-04"]
+
+
 def test_nothing_that_works_today_is_reported_as_discontinued():
+    for mid in WORKING_TODAY:
+        assert "CM101" not in [f.code for f in cm1(call(mid))], mid
     for mid, info in models.knowledge().items():
         if info.capability != "tts" or info.status == "discontinued":
             continue
@@ -366,6 +373,11 @@ def test_cm106_closest_prunes_by_length():
      "CARTESIA_MODEL=sonic-3\nCARTESIA_VOICE_ID=%s\n" % CLONE),
     (call("sonic-english", ', language="ur"'), "CARTESIA_MODEL=sonic-english\nCARTESIA_LANGUAGE=ur\nCARTESIA_VOICE_ID=%s\n" % VOICE),
     (call("sonic-latest"), "CARTESIA_MODEL=sonic-latest\nCARTESIA_VOICE_ID=%s\n" % VOICE),
+    # a voice named as a clone, base unknown: CM104 without a fix in both
+    (src('PVC_VOICE_ID = "%s"\nclient.tts.generate(model_id="sonic-3", transcript="x", voice=PVC_VOICE_ID)\n'
+         % VOICE), "CARTESIA_MODEL=sonic-3\nPVC_VOICE_ID=%s\n" % VOICE),
+    (src('PVC_VOICE_ID = "%s"\nclient.tts.generate(model_id="sonic-2", transcript="x", voice=PVC_VOICE_ID, '
+         'language="it")\n' % VOICE), "CARTESIA_MODEL=sonic-2\nPVC_VOICE_ID=%s\nLANGUAGE=it\n" % VOICE),
 ])
 def test_same_message_and_fix_in_env_and_python(py, env):
     for settings in ({}, {"pvc_voices": ((CLONE, NEWEST),)}):

@@ -680,6 +680,7 @@ class Siblings:
     speed_or_volume: bool = False
     locale: bool = False  # a locale key is set
     language_unreadable: bool = False  # a language is set that cannot be read (several, not a string)
+    voice_keys: Tuple[str, ...] = ()  # the keys the voice came from (``PVC_VOICE_ID`` says it is a clone)
 
 
 def siblings_of(scan: Scan, group: int) -> Siblings:
@@ -698,6 +699,7 @@ def siblings_of(scan: Scan, group: int) -> Siblings:
             if not isinstance(value, dict) or {"speed", "volume"} & set(value):
                 sv = True  # a generation config we cannot see into may set them
         elif c in ("voice", "voice_id"):
+            found.setdefault("voice_keys", set()).add(key)
             if isinstance(value, dict):
                 value = value.get("id")
             found.setdefault("voice", set()).add(value if isinstance(value, str) else None)
@@ -713,6 +715,7 @@ def siblings_of(scan: Scan, group: int) -> Siblings:
         speed_or_volume=sv,
         locale=bool(found.get("locale")),
         language_unreadable=bool(langs) and (len(langs) > 1 or None in langs),
+        voice_keys=tuple(sorted(found.get("voice_keys", ()))),
     )
 
 
@@ -729,7 +732,7 @@ class _Ctx:
 
 def evidence_of(model_id: str, sib: Siblings, models, settings):
     """What the sibling keys tell, in the Python rules' terms (``_model_ids.Evidence``)."""
-    from ..rules._model_ids import _NOT_PVC, Evidence, LanguageEvidence, PvcEvidence, pvc_base_for
+    from ..rules._model_ids import _NOT_PVC, _PVC_NAME, Evidence, LanguageEvidence, PvcEvidence, pvc_base_for
 
     info = models.info(model_id)
     removed_languages = info.removed_languages if info else ()
@@ -741,6 +744,8 @@ def evidence_of(model_id: str, sib: Siblings, models, settings):
         lang = LanguageEvidence(set(), {sib.language}, 0, 0, sib.locale)
     pvc = None
     base = pvc_base_for(_Ctx(models, settings), sib.voice)
+    if base is _NOT_PVC and len(sib.voice_keys) == 1 and _PVC_NAME.search(_norm_key(sib.voice_keys[0])):
+        base = None  # a key that says the voice is a clone (``PVC_VOICE_ID``): its base is not known
     if base is not _NOT_PVC:
         pvc = PvcEvidence(set() if base is None else {base}, [sib.voice], True,
                           [sib.voice] if base is None else [])
