@@ -32,6 +32,18 @@ def speak_slowly(text: str) -> bytes:
     return b"".join(chunks)
 
 
+def speak_urdu(text: str) -> bytes:
+    # Urdu arrived with Sonic 3.6: the fix moves this call only to a family that serves it
+    chunks = client.tts.bytes(
+        model_id="sonic-multilingual",
+        transcript=text,
+        voice={"mode": "id", "id": DEFAULT_VOICE_ID},
+        output_format={"container": "wav", "encoding": "pcm_f32le", "sample_rate": 44100},
+        language="ur",
+    )
+    return b"".join(chunks)
+
+
 def is_legacy(model: str) -> bool:
     # comparisons are never rewritten: that would flip the logic
     return model in {"sonic", "sonic-english"} or model.startswith("sonic-2")
