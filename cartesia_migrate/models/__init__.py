@@ -43,15 +43,25 @@ TODAY_ENV = "CARTESIA_MIGRATE_TODAY"
 # ---- the knowledge file ------------------------------------------------------------------------
 
 _DATA: Optional[dict] = None
+_DIGEST = ""
 
 
 def bundled_data() -> dict:
     """The parsed knowledge file (read once)."""
-    global _DATA
+    global _DATA, _DIGEST
     if _DATA is None:
+        import hashlib
+
         text = resources.files(__package__).joinpath(KNOWLEDGE_FILE).read_text(encoding="utf-8")
         _DATA = json.loads(text)
+        _DIGEST = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     return _DATA
+
+
+def knowledge_digest() -> str:
+    """Identifies the knowledge file's content (for the findings cache)."""
+    bundled_data()
+    return _DIGEST
 
 
 def _grammar() -> dict:
@@ -331,7 +341,7 @@ class ModelsList:
         h = hashlib.sha256("\n".join(sorted(self.served)).encode())
         h.update(json.dumps(sorted((k, v or "") for k, v in self.pvc_voices.items())).encode())
         h.update(json.dumps(sorted(self.pro_voices)).encode())
-        h.update(knowledge_date().encode())
+        h.update(knowledge_digest().encode())
         return h.hexdigest()[:16]
 
     @property
