@@ -446,3 +446,11 @@ def test_stale_notice_is_not_given_with_a_live_list(monkeypatch):
     assert live(SEVEN).stale_notice() is None and live(SEVEN, source="cache").stale_notice() is None
     monkeypatch.setenv(models.TODAY_ENV, "2027-02-28")  # 87 days: not yet
     assert models.bundled().stale_notice() is None
+
+
+def test_models_json_keeps_the_stale_notice_off_stdout(tmp_path, monkeypatch):
+    monkeypatch.setenv(models.TODAY_ENV, "2027-06-01")
+    r = invoke("models", "--offline", "--no-cache", "--output-format", "json", cwd=tmp_path)
+    data = json.loads(r.out)  # stdout is pure JSON
+    assert data["knowledge"]["stale"] is True and "days old" not in data["description"]
+    assert r.err.count("days old") == 1
