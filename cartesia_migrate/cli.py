@@ -499,5 +499,24 @@ def models(offline, no_cache, output_format):
             click.echo("  %s -> %s" % (voice, base))
 
 
+@main.command()
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Use this TOML file instead of the closest pyproject.toml of each document.")
+@click.option("--debounce", type=click.FloatRange(0, 10), default=0.2, show_default=True, metavar="SECONDS",
+              help="Check a changed document this long after the last change (open and save check at once).")
+def server(config_file, debounce):
+    """Run the language server (LSP) on stdin/stdout, for editors.
+
+    Needs the `lsp` extra: pip install 'cartesia-migrate[lsp]'."""
+    try:
+        import pygls  # noqa: F401
+    except ImportError:
+        _err("cartesia-migrate: error: the language server needs pygls: pip install 'cartesia-migrate[lsp]'")
+        sys.exit(EXIT_ERROR)
+    from .server import serve
+
+    serve(config_file, debounce)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,459 @@
+"""`cartesia-migrate server`, end to end: a real LSP client (pytest-lsp) drives the server over stdio.
+
+One server process per module (per xdist worker); every test uses its own documents.  Tests wait
+for the server's notifications (a future per expected message), never on the clock.
+"""
+import asyncio
+import os
+import sys
+import tempfile
+import uuid
+
+import pytest
+
+pytest_lsp = pytest.importorskip("pytest_lsp")  # Python >= 3.10 (the test extra installs it there)
+
+from lsprotocol import types as lsp  # noqa: E402
+from pygls.protocol import default_converter  # noqa: E402
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features  # noqa: E402
+
+from cartesia_migrate import check_source, fix_source  # noqa: E402
+from cartesia_migrate.config import Resolver  # noqa: E402
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+WORKSPACE = tempfile.mkdtemp(prefix="cartesia-migrate-lsp-")
+WAIT = 120  # seconds: only a guard against a hung server, never how a test synchronises
+
+APP = (
+    "from cartesia import Cartesia\n"
+    "\n"
+    "client = Cartesia(api_key=KEY)\n"
+    'MODEL = "sonic-english"\n'
+)
+
+
+def _env():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CARTESIA_")}
+    # offline by construction; no user cache (a folder that does not exist: nothing to read)
+    env["CARTESIA_MIGRATE_CACHE_DIR"] = os.path.join(WORKSPACE, ".no-cache")
+    return env
+
+
+def _make_client():
+    client = LanguageClient(converter_factory=default_converter)
+    client.published = []  # every publishDiagnostics, in order
+    client.waiters = []  # (predicate, future)
+
+    def on_publish(ls, params):
+        ls.diagnostics[params.uri] = params.diagnostics
+        ls.published.append(params)
+        for pred, fut in list(ls.waiters):
+            if not fut.done() and pred(params):
+                fut.set_result(params)
+
+    features = dict(DEFAULT_CLIENT_FEATURES)
+    features[lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = on_publish
+    register_lsp_features(client, features)
+    return client
+
+
+@pytest_lsp.fixture(
+    scope="module",
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "cartesia_migrate", "server", "--debounce", "0.05"],
+                              server_env=_env(), client_factory=_make_client),
+)
+async def client(lsp_client: LanguageClient):
+    params = lsp.InitializeParams(capabilities=client_capabilities("visual-studio-code"),
+                                  root_uri=f"file://{WORKSPACE}",
+                                  workspace_folders=[lsp.WorkspaceFolder(uri=f"file://{WORKSPACE}", name="ws")])
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+# ---- helpers --------------------------------------------------------------------------------
+
+async def published(client, uri, version="any"):
+    """The first publication for ``uri`` (and ``version``) -- already received or still to come."""
+    def pred(p):
+        return p.uri == uri and (version == "any" or p.version == version)
+
+    for p in client.published:
+        if pred(p):
+            return p
+    fut = asyncio.get_running_loop().create_future()
+    client.waiters.append((pred, fut))
+    try:
+        return await asyncio.wait_for(fut, WAIT)
+    finally:
+        client.waiters.remove((pred, fut))
+
+
+def new_uri(name):
+    folder = os.path.join(WORKSPACE, uuid.uuid4().hex[:8])
+    os.makedirs(folder)
+    return f"file://{folder}/{name}", os.path.join(folder, name)
+
+
+def utf16_offset(text, pos):
+    """An LSP position (UTF-16 columns) -> offset into ``text`` (written apart from the server's)."""
+    lines = text.splitlines(True)  # the test texts hold no exotic line breaks
+    off = sum(len(x) for x in lines[:pos.line])
+    line = lines[pos.line] if pos.line < len(lines) else ""
+    units = 0
+    for i, ch in enumerate(line):
+        if units >= pos.character:
+            return off + i
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return off + len(line.rstrip("\r\n"))
+
+
+def apply_edits(text, edits):
+    spans = sorted(((utf16_offset(text, e.range.start), utf16_offset(text, e.range.end), e.new_text) for e in edits),
+                   reverse=True)
+    for s, e, new in spans:
+        text = text[:s] + new + text[e:]
+    return text
+
+
+def edits_of(action, uri):
+    changes = action.edit.document_changes
+    if changes:
+        assert len(changes) == 1 and changes[0].text_document.uri == uri
+        return changes[0].edits, changes[0].text_document.version
+    return action.edit.changes[uri], None
+
+
+class Doc:
+    """A document open in the client: its text and version, kept as an editor keeps them."""
+
+    def __init__(self, client, uri, text, language="python"):
+        self.client, self.uri, self.text, self.version = client, uri, text, 1
+        client.text_document_did_open(lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)))
+
+    async def diagnostics(self):
+        return list((await published(self.client, self.uri, self.version)).diagnostics)
+
+    def edit(self, edits):
+        """Send ``edits`` (LSP TextEdits on the current text) as one incremental change."""
+        self.version += 1
+        changes = [lsp.TextDocumentContentChangePartial(range=e.range, text=e.new_text)
+                   for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True)]
+        self.text = apply_edits(self.text, edits)
+        self.client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=self.uri, version=self.version),
+            content_changes=changes))
+
+    def replace_all(self, text):
+        self.version += 1
+        self.text = text
+        self.client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=self.uri, version=self.version),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)]))
+
+    async def actions(self, rng=None, only=None, diagnostics=()):
+        rng = rng or lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=10 ** 6, character=0))
+        return list(await self.client.text_document_code_action_async(lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=self.uri), range=rng,
+            context=lsp.CodeActionContext(diagnostics=list(diagnostics), only=only))) or [])
+
+    async def apply(self, action):
+        edits, version = edits_of(action, self.uri)
+        if version is not None:
+            assert version == self.version  # the edit is for the text the editor has
+        self.edit(edits)
+        return await self.diagnostics()
+
+    def close(self):
+        self.client.text_document_did_close(lsp.DidCloseTextDocumentParams(
+            text_document=lsp.TextDocumentIdentifier(uri=self.uri)))
+
+
+def expected_ranges(text, path, **kw):
+    """(code, start, end) of what `check` reports, as offsets (the CLI's own positions)."""
+    out = []
+    lines = text.splitlines(True)
+    for f in check_source(text, path, Resolver().for_path(path), **kw):
+        (r1, c1), (r2, c2) = f.location, f.end_location
+        out.append((f.code, sum(len(x) for x in lines[:r1 - 1]) + c1 - 1, sum(len(x) for x in lines[:r2 - 1]) + c2 - 1))
+    return sorted(out)
+
+
+def got_ranges(text, diagnostics):
+    return sorted((d.code, utf16_offset(text, d.range.start), utf16_offset(text, d.range.end)) for d in diagnostics)
+
+
+# ---- diagnostics ----------------------------------------------------------------------------
+
+async def test_open_publishes_what_check_reports(client):
+    uri, path = new_uri("app.py")
+    doc = Doc(client, uri, APP)
+    diags = await doc.diagnostics()
+    assert got_ranges(doc.text, diags) == expected_ranges(doc.text, path) != []
+    (d,) = [d for d in diags if d.code == "CM101"]
+    assert doc.text[utf16_offset(doc.text, d.range.start):utf16_offset(doc.text, d.range.end)] == '"sonic-english"'
+    assert d.source == "cartesia-migrate"
+    assert d.severity == lsp.DiagnosticSeverity.Error
+    assert d.code_description.href.endswith("/rules/CM101.md")
+    assert list(d.tags) == [lsp.DiagnosticTag.Deprecated]
+    assert "discontinued" in d.message and "sonic-3.5-2026-05-04" in d.message
+    doc.close()
+
+
+async def test_non_deprecation_rule_has_no_deprecated_tag_and_warning_severity(client):
+    uri, path = new_uri("alias.py")
+    doc = Doc(client, uri, APP.replace("sonic-english", "sonic-3"))
+    (d,) = await doc.diagnostics()
+    assert d.code == "CM105" and d.severity == lsp.DiagnosticSeverity.Warning and not d.tags
+    doc.close()
+
+
+async def test_quick_fix_applies_and_the_diagnostic_vanishes(client):
+    uri, path = new_uri("fixme.py")
+    doc = Doc(client, uri, APP)
+    (d,) = [d for d in await doc.diagnostics() if d.code == "CM101"]
+    actions = await doc.actions(d.range, diagnostics=[d])
+    fixes = [a for a in actions if a.kind == lsp.CodeActionKind.QuickFix and "Replace" in a.title]
+    assert len(fixes) == 1
+    (fix,) = fixes
+    assert fix.is_preferred and "(unsafe)" not in fix.title and fix.diagnostics[0].code == "CM101"
+    diags = await doc.apply(fix)
+    assert 'MODEL = "sonic-3.5-2026-05-04"' in doc.text
+    assert "CM101" not in [x.code for x in diags]
+    assert doc.text == fix_source(APP, path, Resolver().for_path(path), unsafe=False)[0]
+    doc.close()
+
+
+async def test_unsafe_fix_is_labelled(client):
+    uri, path = new_uri("legacy.py")
+    doc = Doc(client, uri, APP.replace("sonic-english", "sonic-2"))
+    (d,) = await doc.diagnostics()
+    assert d.code == "CM103"
+    (fix,) = [a for a in await doc.actions(d.range) if a.title.startswith("CM103: Replace")]
+    assert fix.title.endswith("(unsafe)") and not fix.is_preferred
+    assert await doc.apply(fix) == []
+    doc.close()
+
+
+async def test_edits_move_the_diagnostics_then_removing_the_line_clears_them(client):
+    uri, path = new_uri("moves.py")
+    doc = Doc(client, uri, APP)
+    (d,) = [d for d in await doc.diagnostics() if d.code == "CM101"]
+    assert d.range.start.line == 3
+    top = lsp.Position(line=0, character=0)
+    doc.edit([lsp.TextEdit(range=lsp.Range(start=top, end=top), new_text="import os\nimport sys\n")])
+    (moved,) = [x for x in await doc.diagnostics() if x.code == "CM101"]
+    assert (moved.range.start.line, moved.range.start.character) == (5, d.range.start.character)
+    line = lsp.Range(start=lsp.Position(line=5, character=0), end=lsp.Position(line=6, character=0))
+    doc.edit([lsp.TextEdit(range=line, new_text="")])
+    assert [x.code for x in await doc.diagnostics()] == []
+    doc.close()
+
+
+async def test_columns_are_utf16_code_units(client):
+    uri, path = new_uri("emoji.py")
+    doc = Doc(client, uri, APP.replace('MODEL = "sonic-english"', 'NOTE = "\U0001F399\U0001F399"; MODEL = "sonic-english"'))
+    (d,) = [d for d in await doc.diagnostics() if d.code == "CM101"]
+    # two astral characters: four UTF-16 code units, two code points
+    assert d.range.start.character == len('NOTE = "\U0001F399\U0001F399"; MODEL = ') + 2
+    assert got_ranges(doc.text, await doc.diagnostics()) == expected_ranges(doc.text, path)
+    doc.close()
+
+
+async def test_rapid_changes_end_with_the_last_versions_diagnostics(client):
+    uri, path = new_uri("typing.py")
+    doc = Doc(client, uri, APP)
+    await doc.diagnostics()
+    for model in ("sonic-2", "sonic-3", "sonic", "sonic-english", "sonic-3.5-2026-05-04"):
+        doc.replace_all(APP.replace("sonic-english", model))
+    assert await doc.diagnostics() == []
+    versions = [p.version for p in client.published if p.uri == uri]
+    assert versions == sorted(versions) and versions[-1] == doc.version
+    doc.close()
+
+
+async def test_close_clears_the_diagnostics(client):
+    uri, path = new_uri("closed.py")
+    doc = Doc(client, uri, APP)
+    assert await doc.diagnostics()
+    n = len(client.published)
+    doc.close()
+    p = await published(client, uri, None)
+    assert list(p.diagnostics) == [] and client.published.index(p) >= n
+
+
+async def test_save_checks_at_once(client):
+    uri, path = new_uri("saved.py")
+    doc = Doc(client, uri, APP)
+    await doc.diagnostics()
+    n = len([p for p in client.published if p.uri == uri])
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    fut = asyncio.get_running_loop().create_future()
+    client.waiters.append((lambda p: p.uri == uri and len([q for q in client.published if q.uri == uri]) > n, fut))
+    p = await asyncio.wait_for(fut, WAIT)
+    assert [d.code for d in p.diagnostics] == ["CM101"]
+    doc.close()
+
+
+# ---- code actions ---------------------------------------------------------------------------
+
+MANY = (
+    "from cartesia import Cartesia\n"
+    "\n"
+    "client = Cartesia(api_key=KEY)\n"
+    'A = "sonic-english"\n'
+    'B = "sonic-multilingual"\n'
+    'C = "sonic-turbo"\n'
+    'URL = "http://api.cartesia.ai/tts/bytes"\n'
+)
+
+
+async def test_fix_all_applies_every_safe_fix_and_leaves_the_unsafe_ones(client):
+    uri, path = new_uri("fixall.py")
+    doc = Doc(client, uri, MANY)
+    before = await doc.diagnostics()
+    assert {"CM101", "CM103"} <= {d.code for d in before}
+    actions = await doc.actions(only=[lsp.CodeActionKind.SourceFixAll])
+    (fix_all,) = actions
+    assert fix_all.kind == "source.fixAll.cartesia-migrate"
+    assert fix_all.title == "Fix all safe cartesia-migrate findings"
+    left = await doc.apply(fix_all)
+    expected, remaining = fix_source(MANY, path, Resolver().for_path(path), unsafe=False)
+    assert doc.text == expected != MANY
+    assert sorted(d.code for d in left) == sorted(f.code for f in remaining) == ["CM103"]
+    # only quick fixes when asked for them
+    quick = await doc.actions(only=[lsp.CodeActionKind.QuickFix])
+    assert quick and all(a.kind == lsp.CodeActionKind.QuickFix for a in quick)
+    doc.close()
+
+
+async def test_noqa_suppresses_and_appends_to_an_existing_list(client):
+    uri, path = new_uri("noqa.py")
+    doc = Doc(client, uri, MANY.replace('A = "sonic-english"\n', 'A = "sonic-english"  # noqa: E501\n'))
+    diags = await doc.diagnostics()
+    (d,) = [d for d in diags if d.code == "CM101" and d.range.start.line == 3]
+    (sup,) = [a for a in await doc.actions(d.range) if a.title == "Suppress CM101 with # noqa: CM101"]
+    after = await doc.apply(sup)
+    assert 'A = "sonic-english"  # noqa: E501, CM101\n' in doc.text
+    assert sorted(x.code for x in after) == sorted(x.code for x in diags if x is not d)
+    (c,) = [d for d in after if d.code == "CM103"]
+    (sup,) = [a for a in await doc.actions(c.range) if a.title.startswith("Suppress CM103")]
+    after = await doc.apply(sup)
+    assert 'C = "sonic-turbo"  # noqa: CM103\n' in doc.text and "CM103" not in [x.code for x in after]
+    doc.close()
+
+
+async def test_no_noqa_where_a_comment_would_break_the_code(client):
+    uri, path = new_uri("continued.py")
+    text = APP.replace('MODEL = "sonic-english"\n', 'MODEL = "sonic-english" \\\n    .strip()\n')
+    doc = Doc(client, uri, text)
+    (d,) = [d for d in await doc.diagnostics() if d.code == "CM101"]
+    actions = [a for a in await doc.actions(d.range) if a.title.startswith("Suppress")]
+    assert actions == []  # the finding's only line ends in a continuation backslash
+    doc.close()
+
+
+async def test_config_file_diagnostics_fix_and_noqa(client):
+    uri, path = new_uri("tts.yaml")
+    doc = Doc(client, uri, "cartesia:\n  model_id: sonic-english\n  voice: abc\nother:\n  model: sonic-2\n",
+              language="yaml")
+    diags = await doc.diagnostics()
+    assert got_ranges(doc.text, diags) == expected_ranges(doc.text, path)
+    (d,) = [x for x in diags if x.code == "CM101"]
+    assert d.range.start.line == 1 and list(d.tags) == [lsp.DiagnosticTag.Deprecated]
+    (fix,) = [a for a in await doc.actions(d.range) if a.title.startswith("CM101: Replace")]
+    after = await doc.apply(fix)
+    assert "  model_id: sonic-3.5-2026-05-04\n" in doc.text and "CM101" not in [x.code for x in after]
+    (c,) = [x for x in after if x.code == "CM103"]
+    (sup,) = [a for a in await doc.actions(c.range) if a.title.startswith("Suppress CM103")]
+    assert await doc.apply(sup) == []
+    assert doc.text.endswith("  model: sonic-2  # noqa: CM103\n")
+    doc.close()
+
+
+async def test_requirements_file(client):
+    uri, path = new_uri("requirements.txt")
+    doc = Doc(client, uri, "httpx>=0.27\ncartesia==2.0.17\n", language="pip-requirements")
+    (d,) = await doc.diagnostics()
+    assert d.code == "CM305" and d.range.start.line == 1
+    (fix,) = [a for a in await doc.actions(d.range) if a.title.startswith("CM305")]
+    assert fix.title.endswith("(unsafe)")
+    assert await doc.apply(fix) == []
+    assert doc.text == "httpx>=0.27\ncartesia>=4.2,<5\n"
+    doc.close()
+
+
+async def test_a_json_file_gets_no_noqa_action(client):
+    uri, path = new_uri("tts.json")
+    doc = Doc(client, uri, '{"cartesia": {"model_id": "sonic-english"}}\n', language="json")
+    (d,) = await doc.diagnostics()
+    titles = [a.title for a in await doc.actions(d.range)]
+    assert any(t.startswith("CM101: Replace") for t in titles) and not any("noqa" in t for t in titles)
+    doc.close()
+
+
+async def test_other_files_are_not_checked(client):
+    uri, path = new_uri("notes.md")
+    Doc(client, uri, 'MODEL = "sonic-english"\n', language="markdown")
+    uri2, _ = new_uri("after.py")
+    doc2 = Doc(client, uri2, APP)
+    assert await doc2.diagnostics()  # answered in order: nothing came for the markdown file
+    assert not [p for p in client.published if p.uri == uri]
+    doc2.close()
+
+
+# ---- configuration, broken files ------------------------------------------------------------
+
+async def test_the_documents_pyproject_configuration_applies(client):
+    uri, path = new_uri("app.py")
+    project = os.path.dirname(path)
+    with open(os.path.join(project, "pyproject.toml"), "w", encoding="utf-8") as f:
+        f.write('[tool.cartesia-migrate]\nignore = ["CM101"]\n')
+    doc = Doc(client, uri, APP)
+    assert await doc.diagnostics() == []
+    # edited and saved in the editor: read again, open documents checked again
+    with open(os.path.join(project, "pyproject.toml"), "w", encoding="utf-8") as f:
+        f.write('[tool.cartesia-migrate]\nignore = ["CM105"]\n')
+    n = len([p for p in client.published if p.uri == uri])
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(
+        text_document=lsp.TextDocumentIdentifier(uri=f"file://{project}/pyproject.toml")))
+    fut = asyncio.get_running_loop().create_future()
+    client.waiters.append((lambda p: p.uri == uri and len([q for q in client.published if q.uri == uri]) > n, fut))
+    p = await asyncio.wait_for(fut, WAIT)
+    assert [d.code for d in p.diagnostics] == ["CM101"]
+    doc.close()
+
+
+async def test_a_file_that_does_not_parse_gives_one_log_line_not_a_crash(client):
+    uri, path = new_uri("broken.py")
+    n = len(client.log_messages)
+    doc = Doc(client, uri, APP + "def broken(:\n")
+    assert await doc.diagnostics() == []
+    logs = [m for m in client.log_messages[n:] if path in m.message]
+    assert len(logs) == 1 and "\n" not in logs[0].message
+    assert logs[0].type in (lsp.MessageType.Warning, lsp.MessageType.Error)
+    assert await doc.actions() == []
+    # still serving: fixed, the findings come back
+    doc.replace_all(APP)
+    assert [d.code for d in await doc.diagnostics()] == ["CM101"]
+    doc.close()
+
+
+async def test_a_bad_configuration_is_a_log_line(client):
+    uri, path = new_uri("app.py")
+    with open(os.path.join(os.path.dirname(path), "pyproject.toml"), "w", encoding="utf-8") as f:
+        f.write('[tool.cartesia-migrate]\nselect = ["XX1"]\n')
+    n = len(client.log_messages)
+    doc = Doc(client, uri, APP)
+    assert await doc.diagnostics() == []
+    logs = [m.message for m in client.log_messages[n:] if "pyproject.toml" in m.message]
+    assert len(logs) == 1 and "XX1" in logs[0]
+    doc.close()
+
+
+async def test_models_source_is_logged_once_at_start(client):
+    starts = [m.message for m in client.log_messages if "models:" in m.message]
+    assert len(starts) == 1 and "bundled" in starts[0]
