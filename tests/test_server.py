@@ -21,7 +21,7 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features  # 
 from cartesia_migrate import check_source, fix_source  # noqa: E402
 from cartesia_migrate.config import Resolver  # noqa: E402
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+aio = pytest.mark.asyncio(loop_scope="module")
 
 WORKSPACE = tempfile.mkdtemp(prefix="cartesia-migrate-lsp-")
 WAIT = 120  # seconds: only a guard against a hung server, never how a test synchronises
@@ -188,6 +188,7 @@ def got_ranges(text, diagnostics):
 
 # ---- diagnostics ----------------------------------------------------------------------------
 
+@aio
 async def test_open_publishes_what_check_reports(client):
     uri, path = new_uri("app.py")
     doc = Doc(client, uri, APP)
@@ -203,6 +204,7 @@ async def test_open_publishes_what_check_reports(client):
     doc.close()
 
 
+@aio
 async def test_non_deprecation_rule_has_no_deprecated_tag_and_warning_severity(client):
     uri, path = new_uri("alias.py")
     doc = Doc(client, uri, APP.replace("sonic-english", "sonic-3"))
@@ -211,6 +213,7 @@ async def test_non_deprecation_rule_has_no_deprecated_tag_and_warning_severity(c
     doc.close()
 
 
+@aio
 async def test_quick_fix_applies_and_the_diagnostic_vanishes(client):
     uri, path = new_uri("fixme.py")
     doc = Doc(client, uri, APP)
@@ -227,6 +230,7 @@ async def test_quick_fix_applies_and_the_diagnostic_vanishes(client):
     doc.close()
 
 
+@aio
 async def test_unsafe_fix_is_labelled(client):
     uri, path = new_uri("legacy.py")
     doc = Doc(client, uri, APP.replace("sonic-english", "sonic-2"))
@@ -238,6 +242,7 @@ async def test_unsafe_fix_is_labelled(client):
     doc.close()
 
 
+@aio
 async def test_edits_move_the_diagnostics_then_removing_the_line_clears_them(client):
     uri, path = new_uri("moves.py")
     doc = Doc(client, uri, APP)
@@ -253,6 +258,7 @@ async def test_edits_move_the_diagnostics_then_removing_the_line_clears_them(cli
     doc.close()
 
 
+@aio
 async def test_columns_are_utf16_code_units(client):
     uri, path = new_uri("emoji.py")
     doc = Doc(client, uri, APP.replace('MODEL = "sonic-english"', 'NOTE = "\U0001F399\U0001F399"; MODEL = "sonic-english"'))
@@ -263,6 +269,7 @@ async def test_columns_are_utf16_code_units(client):
     doc.close()
 
 
+@aio
 async def test_rapid_changes_end_with_the_last_versions_diagnostics(client):
     uri, path = new_uri("typing.py")
     doc = Doc(client, uri, APP)
@@ -275,6 +282,7 @@ async def test_rapid_changes_end_with_the_last_versions_diagnostics(client):
     doc.close()
 
 
+@aio
 async def test_close_clears_the_diagnostics(client):
     uri, path = new_uri("closed.py")
     doc = Doc(client, uri, APP)
@@ -285,6 +293,7 @@ async def test_close_clears_the_diagnostics(client):
     assert list(p.diagnostics) == [] and client.published.index(p) >= n
 
 
+@aio
 async def test_save_checks_at_once(client):
     uri, path = new_uri("saved.py")
     doc = Doc(client, uri, APP)
@@ -311,6 +320,7 @@ MANY = (
 )
 
 
+@aio
 async def test_fix_all_applies_every_safe_fix_and_leaves_the_unsafe_ones(client):
     uri, path = new_uri("fixall.py")
     doc = Doc(client, uri, MANY)
@@ -330,6 +340,7 @@ async def test_fix_all_applies_every_safe_fix_and_leaves_the_unsafe_ones(client)
     doc.close()
 
 
+@aio
 async def test_noqa_suppresses_and_appends_to_an_existing_list(client):
     uri, path = new_uri("noqa.py")
     doc = Doc(client, uri, MANY.replace('A = "sonic-english"\n', 'A = "sonic-english"  # noqa: E501\n'))
@@ -346,6 +357,7 @@ async def test_noqa_suppresses_and_appends_to_an_existing_list(client):
     doc.close()
 
 
+@aio
 async def test_no_noqa_where_a_comment_would_break_the_code(client):
     uri, path = new_uri("continued.py")
     text = APP.replace('MODEL = "sonic-english"\n', 'MODEL = "sonic-english" \\\n    .strip()\n')
@@ -356,6 +368,7 @@ async def test_no_noqa_where_a_comment_would_break_the_code(client):
     doc.close()
 
 
+@aio
 async def test_config_file_diagnostics_fix_and_noqa(client):
     uri, path = new_uri("tts.yaml")
     doc = Doc(client, uri, "cartesia:\n  model_id: sonic-english\n  voice: abc\nother:\n  model: sonic-2\n",
@@ -374,6 +387,7 @@ async def test_config_file_diagnostics_fix_and_noqa(client):
     doc.close()
 
 
+@aio
 async def test_requirements_file(client):
     uri, path = new_uri("requirements.txt")
     doc = Doc(client, uri, "httpx>=0.27\ncartesia==2.0.17\n", language="pip-requirements")
@@ -386,6 +400,7 @@ async def test_requirements_file(client):
     doc.close()
 
 
+@aio
 async def test_a_json_file_gets_no_noqa_action(client):
     uri, path = new_uri("tts.json")
     doc = Doc(client, uri, '{"cartesia": {"model_id": "sonic-english"}}\n', language="json")
@@ -395,6 +410,7 @@ async def test_a_json_file_gets_no_noqa_action(client):
     doc.close()
 
 
+@aio
 async def test_other_files_are_not_checked(client):
     uri, path = new_uri("notes.md")
     Doc(client, uri, 'MODEL = "sonic-english"\n', language="markdown")
@@ -407,6 +423,7 @@ async def test_other_files_are_not_checked(client):
 
 # ---- configuration, broken files ------------------------------------------------------------
 
+@aio
 async def test_the_documents_pyproject_configuration_applies(client):
     uri, path = new_uri("app.py")
     project = os.path.dirname(path)
@@ -427,6 +444,7 @@ async def test_the_documents_pyproject_configuration_applies(client):
     doc.close()
 
 
+@aio
 async def test_a_file_that_does_not_parse_gives_one_log_line_not_a_crash(client):
     uri, path = new_uri("broken.py")
     n = len(client.log_messages)
@@ -442,6 +460,7 @@ async def test_a_file_that_does_not_parse_gives_one_log_line_not_a_crash(client)
     doc.close()
 
 
+@aio
 async def test_a_bad_configuration_is_a_log_line(client):
     uri, path = new_uri("app.py")
     with open(os.path.join(os.path.dirname(path), "pyproject.toml"), "w", encoding="utf-8") as f:
@@ -454,6 +473,186 @@ async def test_a_bad_configuration_is_a_log_line(client):
     doc.close()
 
 
+@aio
 async def test_models_source_is_logged_once_at_start(client):
     starts = [m.message for m in client.log_messages if "models:" in m.message]
     assert len(starts) == 1 and "bundled" in starts[0]
+
+
+# ---- in process: debounce and stale requests, deterministically ------------------------------
+
+from cartesia_migrate import server as srv  # noqa: E402
+from cartesia_migrate.models import bundled  # noqa: E402
+
+
+class Recorder(srv.Session):
+    """A session whose debounce waits for ``gate`` (not the clock) and whose analyses can be held."""
+
+    def __init__(self, **kw):
+        import threading
+
+        self.published = []
+        self.logged = []
+        super().__init__(bundled(), publish=lambda uri, version, d: self.published.append((uri, version, list(d))),
+                         log=lambda t, m: self.logged.append(m), **kw)
+        self.gate = asyncio.Event()
+        self.hold = threading.Event()
+        self.hold.set()
+        self.started = threading.Event()
+        self.analyzed = []
+
+    async def _delay(self, seconds):
+        await self.gate.wait()
+
+    def _analyze_sync(self, doc, version, text, generation):
+        self.analyzed.append(version)
+        self.started.set()
+        self.hold.wait()
+        return super()._analyze_sync(doc, version, text, generation)
+
+
+async def until(pred, session):
+    while not pred():
+        await asyncio.wrap_future(session.executor.submit(lambda: None))  # let the worker finish its queue
+        await asyncio.sleep(0)
+
+
+@aio
+async def test_a_change_cancels_the_check_waiting_for_the_previous_one():
+    s = Recorder(debounce=1.0)
+    doc = s.open("file:///w/app.py", APP, 1, "python")
+    await until(lambda: s.published, s)
+    assert [v for _u, v, _d in s.published] == [1]
+    s.change(doc.uri, 2, [lsp.TextDocumentContentChangeWholeDocument(text=APP.replace("sonic-english", "sonic-2"))])
+    first = doc.pending
+    s.change(doc.uri, 3, [lsp.TextDocumentContentChangeWholeDocument(text=APP.replace("sonic-english", "sonic-3"))])
+    await asyncio.sleep(0)
+    assert first.cancelled() and not doc.pending.done()
+    s.gate.set()
+    await doc.pending
+    assert s.analyzed == [1, 3]  # version 2 was never analysed
+    assert [v for _u, v, _d in s.published] == [1, 3] and [d.code for d in s.published[-1][2]] == ["CM105"]
+    s.shutdown()
+
+
+@aio
+async def test_a_request_made_stale_by_a_change_is_content_modified():
+    s = Recorder(debounce=0)
+    s.hold.clear()
+    doc = s.open("file:///w/stale.py", APP, 1, "python")
+    request = asyncio.ensure_future(s.code_actions(doc.uri, lsp.Range(start=lsp.Position(line=0, character=0),
+                                                                       end=lsp.Position(line=9, character=0))))
+    await asyncio.get_running_loop().run_in_executor(None, s.started.wait)  # version 1 is being analysed
+    s.change(doc.uri, 2, [lsp.TextDocumentContentChangeWholeDocument(text=APP + "\n")])
+    with pytest.raises(srv.ContentModified):
+        await request
+    s.hold.set()
+    await until(lambda: any(v == 2 for _u, v, _d in s.published), s)
+    assert [v for _u, v, _d in s.published] == [2]  # version 1's late result was dropped
+    s.shutdown()
+
+
+@aio
+async def test_a_cancelled_request_leaves_the_shared_analysis_running():
+    s = Recorder(debounce=0)
+    s.hold.clear()
+    doc = s.open("file:///w/cancel.py", APP, 1, "python")
+    request = asyncio.ensure_future(s.code_actions(doc.uri, lsp.Range(start=lsp.Position(line=0, character=0),
+                                                                       end=lsp.Position(line=9, character=0))))
+    await asyncio.get_running_loop().run_in_executor(None, s.started.wait)
+    request.cancel()  # what pygls does on $/cancelRequest
+    with pytest.raises(asyncio.CancelledError):
+        await request
+    s.hold.set()
+    await until(lambda: s.published, s)
+    assert [(v, [d.code for d in diags]) for _u, v, diags in s.published] == [(1, ["CM101"])]
+    actions = await s.code_actions(doc.uri, lsp.Range(start=lsp.Position(line=3, character=0),
+                                                      end=lsp.Position(line=3, character=30)))
+    assert [a.title for a in actions][:1] == ["CM101: Replace 'sonic-english' with 'sonic-3.5-2026-05-04'"]
+    assert s.analyzed == [1]  # answered from the analysis already made
+    s.shutdown()
+
+
+# ---- in process: positions, edits, noqa ----------------------------------------------------------
+
+def test_lines_break_where_the_protocol_says():
+    text = "a\x0cb\r\nc\rd\u2028e\nf"  # form feed and U+2028 are not line breaks in LSP
+    m = srv.LineMap(text)
+    assert m.starts == [0, 5, 7, 11]
+    assert m.position(text.index("e")) == lsp.Position(line=2, character=2)
+    assert m.offset(lsp.Position(line=2, character=2)) == text.index("e")
+    assert m.offset(lsp.Position(line=0, character=99)) == 3  # past the end of the line: its end
+    assert m.offset(lsp.Position(line=9, character=0)) == len(text)
+
+
+@pytest.mark.parametrize("encoding, column", [("utf-16", 4), ("utf-8", 8), ("utf-32", 2)])
+def test_columns_in_each_encoding(encoding, column):
+    text = "\U0001F399\U0001F399x\n"
+    m = srv.LineMap(text, encoding)
+    assert m.position(2) == lsp.Position(line=0, character=column)
+    assert m.offset(lsp.Position(line=0, character=column)) == 2
+
+
+def test_incremental_change_and_whole_text_edit():
+    text = "one\r\ntwo\r\nthree\r\n"
+    rng = lsp.Range(start=lsp.Position(line=1, character=1), end=lsp.Position(line=2, character=2))
+    assert srv.apply_change(text, lsp.TextDocumentContentChangePartial(range=rng, text="X")) == "one\r\ntXree\r\n"
+    new = "one\r\nTWO\r\nthree\r\n"
+    e = srv.whole_text_edit(text, new)
+    assert (e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character) == (1, 0, 2, 0)
+    assert e.new_text == "TWO\r\n" and srv.whole_text_edit(text, text) is None
+
+
+def _finding(text, needle, code="CM101", path="x.py"):
+    (f,) = [f for f in check_source(text, path) if f.code == code and needle in text.splitlines()[f.location[0] - 1]]
+    return f
+
+
+def test_noqa_goes_after_an_existing_comment_and_never_inside_a_string():
+    text = APP.replace('MODEL = "sonic-english"', 'MODEL = "sonic-english"  # the model')
+    s, e, new = srv.noqa_edit(text, _finding(text, "MODEL"), "python")
+    fixed = text[:s] + new + text[e:]
+    assert 'MODEL = "sonic-english"  # the model  # noqa: CM101\n' in fixed and check_source(fixed, "x.py") == []
+    # "# noqa: X1" inside a string is not a comment: the suppression goes at the end of the line
+    text = APP.replace('MODEL = "sonic-english"', 'MODEL, S = "sonic-english", "# noqa: X1"')
+    s, e, new = srv.noqa_edit(text, _finding(text, "MODEL"), "python")
+    assert text[:s] + new + text[e:] == text.replace('"# noqa: X1"', '"# noqa: X1"  # noqa: CM101')
+
+
+def test_noqa_on_a_call_spanning_lines_uses_a_line_that_can_hold_a_comment():
+    text = ("from cartesia import Cartesia\nclient = Cartesia(api_key=KEY)\n"
+            'client.tts.bytes(model_id="sonic-3", transcript="""a\nb""",\n    voice="v")\n')
+    f = _finding(text, "client.tts", code="CM401")
+    s, e, new = srv.noqa_edit(text, f, "python")
+    fixed = text[:s] + new + text[e:]
+    assert "CM401" not in [x.code for x in check_source(fixed, "x.py")]
+    compile(fixed, "x.py", "exec")
+
+
+def test_fast_commands_and_check_do_not_import_pygls(tmp_path):
+    import subprocess
+
+    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom cartesia_migrate.cli import main\n"
+            "for args in (['--version'], ['rules'], ['explain', 'CM101'], ['check', '--no-cache', %r]):\n"
+            "    CliRunner().invoke(main, args)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol')))\n"
+            % str(tmp_path / "app.py"))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_server_without_pygls_says_how_to_install_it():
+    import subprocess
+
+    code = ("import sys\nsys.modules['pygls'] = None\nfrom cartesia_migrate.cli import main\n"
+            "main(['server'])\n")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert p.returncode == 2 and "pip install 'cartesia-migrate[lsp]'" in p.stderr and p.stdout == ""
+
+
+def test_deprecated_codes_are_catalogue_codes():
+    from cartesia_migrate import catalog
+
+    assert srv.DEPRECATED_CODES <= set(catalog.CATALOG)
+    assert {"CM101", "CM401"} <= srv.DEPRECATED_CODES and not {"CM105", "CM201", "CM204"} & srv.DEPRECATED_CODES
