@@ -301,9 +301,15 @@ class Session:
         self.encoding = "utf-16"
         self.docs: Dict[str, Document] = {}
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cartesia-migrate-check")
+        # the file kinds, registered by the handlers' modules on import: here, before the worker
+        # thread imports anything (two threads loading them at once: one sees none registered)
+        from .handlers import load_all
+
+        load_all()
         self._resolver = None
         self._resolver_error: Optional[str] = None
         self.generation = 0
+        self.loop: Optional[asyncio.AbstractEventLoop] = None  # for messages from the worker thread
 
     # -- configuration (used on the worker thread only)
 
@@ -334,9 +340,7 @@ class Session:
 
         def load():
             from . import registry
-            from .handlers import load_all
 
-            load_all()
             registry.rule_classes()
 
         self.executor.submit(load)
@@ -605,7 +609,8 @@ class Session:
                 return None
 
         stale = doc.changed
-        fut = asyncio.get_running_loop().run_in_executor(self.executor, run)
+        self.loop = asyncio.get_running_loop()
+        fut = self.loop.run_in_executor(self.executor, run)
         await asyncio.wait([fut] + ([stale] if stale is not None else []), return_when=asyncio.FIRST_COMPLETED)
         if not fut.done() or doc.version != a.version:
             raise ContentModified()
@@ -613,11 +618,10 @@ class Session:
         return a.fixed
 
     def _log_threadsafe(self, message: str) -> None:
-        self._loop.call_soon_threadsafe(self.log, lsp.MessageType.Warning, redact(message))
-
-    @property
-    def _loop(self):
-        return self.__dict__.setdefault("_event_loop", asyncio.get_running_loop())
+        """Log from the worker thread (the message is sent by the event loop's thread)."""
+        loop = self.loop
+        if loop is not None:
+            loop.call_soon_threadsafe(self.log, lsp.MessageType.Warning, redact(message))
 
 
 # ---------------------------------------------------------------------------------------
@@ -644,7 +648,6 @@ def build_server(models, config_file: Optional[str] = None, debounce: float = DE
     @ls.feature(lsp.INITIALIZED)
     def initialized(params: lsp.InitializedParams) -> None:
         session.encoding = str(ls.workspace.position_encoding or "utf-16")
-        session._event_loop = asyncio.get_running_loop()
         session.warm_up()
         log(lsp.MessageType.Info, redact(f"cartesia-migrate {__version__}: models: {models.describe_source()}"))
 

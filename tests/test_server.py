@@ -656,3 +656,38 @@ def test_deprecated_codes_are_catalogue_codes():
 
     assert srv.DEPRECATED_CODES <= set(catalog.CATALOG)
     assert {"CM101", "CM401"} <= srv.DEPRECATED_CODES and not {"CM105", "CM201", "CM204"} & srv.DEPRECATED_CODES
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "cartesia_migrate", "server"],
+                              server_env=_env(), client_factory=_make_client),
+)
+async def fresh_client(lsp_client: LanguageClient):
+    await lsp_client.initialize_session(lsp.InitializeParams(capabilities=client_capabilities("neovim"),
+                                                             root_uri=f"file://{WORKSPACE}"))
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_a_config_file_opened_first_is_checked(fresh_client):
+    # the server's first document, while the worker thread still loads the rules: its kind is known
+    uri, path = new_uri(".env")
+    doc = Doc(fresh_client, uri, "CARTESIA_MODEL_ID=sonic-english\n", language="sh")
+    (d,) = await doc.diagnostics()
+    assert d.code == "CM101" and d.range.start.line == 0
+    # neovim's capabilities: edits as `changes` (no versioned documentChanges), UTF-16 columns
+    (fix,) = [a for a in await doc.actions(d.range) if a.title.startswith("CM101")]
+    assert fix.edit.changes and await doc.apply(fix) == []
+    doc.close()
+
+
+def test_the_session_knows_every_file_kind_before_its_worker_starts():
+    import subprocess
+
+    code = ("from cartesia_migrate import filetypes\nfrom cartesia_migrate.server import Session\n"
+            "from cartesia_migrate.models import bundled\n"
+            "s = Session(bundled())\n"
+            "print(sorted({k for k, _ in filetypes._EXTRA_KINDS}))\ns.shutdown()\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert {"config", "requirements", "pyproject", "setup-cfg"} <= set(eval(out))
