@@ -23,7 +23,7 @@ from cartesia_migrate.config import Resolver  # noqa: E402
 
 aio = pytest.mark.asyncio(loop_scope="module")
 
-WORKSPACE = tempfile.mkdtemp(prefix="cartesia-migrate-lsp-")
+WORKSPACE = None  # a temporary folder, set by the client fixtures
 WAIT = 120  # seconds: only a guard against a hung server, never how a test synchronises
 
 APP = (
@@ -36,8 +36,8 @@ APP = (
 
 def _env():
     env = {k: v for k, v in os.environ.items() if not k.startswith("CARTESIA_")}
-    # offline by construction; no user cache (a folder that does not exist: nothing to read)
-    env["CARTESIA_MIGRATE_CACHE_DIR"] = os.path.join(WORKSPACE, ".no-cache")
+    # offline by construction; no user cache (a folder that does not exist: the server only reads it)
+    env["CARTESIA_MIGRATE_CACHE_DIR"] = os.path.join(tempfile.gettempdir(), f"cartesia-migrate-no-cache-{uuid.uuid4().hex}")
     return env
 
 
@@ -64,7 +64,9 @@ def _make_client():
     config=ClientServerConfig(server_command=[sys.executable, "-m", "cartesia_migrate", "server", "--debounce", "0.05"],
                               server_env=_env(), client_factory=_make_client),
 )
-async def client(lsp_client: LanguageClient):
+async def client(lsp_client: LanguageClient, tmp_path_factory):
+    global WORKSPACE
+    WORKSPACE = str(tmp_path_factory.mktemp("lsp"))
     params = lsp.InitializeParams(capabilities=client_capabilities("visual-studio-code"),
                                   root_uri=f"file://{WORKSPACE}",
                                   workspace_folders=[lsp.WorkspaceFolder(uri=f"file://{WORKSPACE}", name="ws")])
@@ -662,7 +664,9 @@ def test_deprecated_codes_are_catalogue_codes():
     config=ClientServerConfig(server_command=[sys.executable, "-m", "cartesia_migrate", "server"],
                               server_env=_env(), client_factory=_make_client),
 )
-async def fresh_client(lsp_client: LanguageClient):
+async def fresh_client(lsp_client: LanguageClient, tmp_path_factory):
+    global WORKSPACE
+    WORKSPACE = WORKSPACE or str(tmp_path_factory.mktemp("lsp"))
     await lsp_client.initialize_session(lsp.InitializeParams(capabilities=client_capabilities("neovim"),
                                                              root_uri=f"file://{WORKSPACE}"))
     yield
