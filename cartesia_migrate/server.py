@@ -41,6 +41,7 @@ from lsprotocol import types as lsp
 from . import __version__, catalog
 from .finding import Finding
 from .redact import redact
+from .suppress import NOQA_RE as _NOQA_RE  # the pattern the engine honours
 
 SOURCE = "cartesia-migrate"
 FIX_ALL_KIND = "source.fixAll.cartesia-migrate"
@@ -156,9 +157,7 @@ def whole_text_edit(old: str, new: str, encoding: str = "utf-16") -> Optional[ls
 
 
 # ---------------------------------------------------------------------------------------
-# # noqa: suppression edits
-
-_NOQA_RE = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*)", re.I)
+# suppression edits (a noqa comment)
 
 
 def _commentable_python_rows(text: str) -> Tuple[Set[int], Dict[int, Tuple[int, str]]]:
@@ -388,7 +387,8 @@ class Session:
         key = (doc.version, self.generation, doc.text)
         if doc.inflight is not None and doc.inflight[0] == key and not doc.inflight[1].cancelled():
             return doc.inflight[1]
-        fut = loop.run_in_executor(self.executor, self._analyze_sync, doc, doc.version, doc.text, self.generation)
+        fut = loop.run_in_executor(self.executor, self._analyze_sync, doc, doc.version, doc.text,
+                                   self.generation)
 
         def done(f, doc=doc):
             if not f.cancelled() and f.exception() is None and self._current(doc, f.result()):
@@ -417,10 +417,9 @@ class Session:
     async def _check_later(self, doc: Document, delay: float) -> None:
         if delay > 0:
             await self._delay(delay)
-        try:
-            a = await asyncio.shield(self._analysis_future(doc))
-        except asyncio.CancelledError:
-            raise
+        # shielded: cancelling this check (a newer change) must not cancel an analysis that a
+        # code action request may be waiting for too
+        a = await asyncio.shield(self._analysis_future(doc))
         if not self._current(doc, a):
             return  # outdated: the check of the newer version publishes
         self._publish(doc, a)
@@ -443,7 +442,8 @@ class Session:
             end = m.offset_of(*f.end_location)
             out.append(lsp.Diagnostic(
                 range=m.range(start, end),
-                severity=lsp.DiagnosticSeverity.Error if f.severity == "error" else lsp.DiagnosticSeverity.Warning,
+                severity=(lsp.DiagnosticSeverity.Error if f.severity == "error"
+                          else lsp.DiagnosticSeverity.Warning),
                 code=f.code,
                 code_description=lsp.CodeDescription(href=f.url) if f.url else None,
                 source=SOURCE,
@@ -456,8 +456,8 @@ class Session:
     def _publish(self, doc: Document, a: Analysis) -> None:
         if a.error is not None:
             if a.error != doc.last_error:
-                self.log(lsp.MessageType.Warning,
-                         redact(f"cartesia-migrate: {a.error.splitlines()[0] if a.error else a.error}"))
+                first = (a.error.splitlines() or [""])[0]
+                self.log(lsp.MessageType.Warning, redact(f"cartesia-migrate: {first}"))
             doc.last_error = a.error
         else:
             doc.last_error = None
@@ -611,7 +611,8 @@ class Session:
         stale = doc.changed
         self.loop = asyncio.get_running_loop()
         fut = self.loop.run_in_executor(self.executor, run)
-        await asyncio.wait([fut] + ([stale] if stale is not None else []), return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait([fut] + ([stale] if stale is not None else []),
+                           return_when=asyncio.FIRST_COMPLETED)
         if not fut.done() or doc.version != a.version:
             raise ContentModified()
         a.fixed = fut.result()
@@ -649,7 +650,8 @@ def build_server(models, config_file: Optional[str] = None, debounce: float = DE
     def initialized(params: lsp.InitializedParams) -> None:
         session.encoding = str(ls.workspace.position_encoding or "utf-16")
         session.warm_up()
-        log(lsp.MessageType.Info, redact(f"cartesia-migrate {__version__}: models: {models.describe_source()}"))
+        log(lsp.MessageType.Info,
+            redact(f"cartesia-migrate {__version__}: models: {models.describe_source()}"))
 
     @ls.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: lsp.DidOpenTextDocumentParams) -> None:
