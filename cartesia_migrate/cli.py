@@ -107,6 +107,7 @@ def common_options(f):
         click.option("--exclude", multiple=True, metavar="GLOB", help="Exclude files and folders (replaces the defaults)."),
         click.option("--extend-exclude", multiple=True, metavar="GLOB", help="Exclude files and folders (in addition)."),
         click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors."),
+        click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no progress bar, no summary, no models-list line."),
     ]
     for o in reversed(opts):
         f = o(f)
@@ -218,15 +219,24 @@ def _restore_signals(old: dict) -> None:
         signal.signal(num, previous)
 
 
-def _do(mode: str, paths, *, unsafe=False, diff=False, **opts):
+def _do(mode: str, paths, *, unsafe=False, diff=False, progress=None, **opts):
     old_handlers = _stop_like_ctrl_c()
     try:
-        return _do_run(mode, paths, unsafe=unsafe, diff=diff, **opts)
+        return _do_run(mode, paths, unsafe=unsafe, diff=diff, progress=progress, **opts)
     finally:
+        if progress is not None:
+            progress.clear()  # before the report (or the error) is printed
         _restore_signals(old_handlers)
 
 
-def _do_run(mode: str, paths, *, unsafe=False, diff=False, **opts):
+def _progress(output_format: str, quiet: bool):
+    """The progress bar of a long run on a terminal (text output only, not with --quiet), or None."""
+    from .progress import for_run
+
+    return for_run(output_format, quiet)
+
+
+def _do_run(mode: str, paths, *, unsafe=False, diff=False, progress=None, **opts):
     from .config import ConfigError
     from .engine import check_paths, fix_paths
 
@@ -245,7 +255,7 @@ def _do_run(mode: str, paths, *, unsafe=False, diff=False, **opts):
         if opts["offline"]:
             models = _load_models(True, opts["no_cache"])
         kw = dict(config_file=opts["config_file"], overrides=opts["overrides"], models=models,
-                  use_cache=not opts["no_cache"], log=_err)
+                  use_cache=not opts["no_cache"], log=_err, progress=progress)
         try:
             if mode == "check":
                 run = check_paths(paths, **kw)
@@ -257,10 +267,11 @@ def _do_run(mode: str, paths, *, unsafe=False, diff=False, **opts):
 
 
 def _report(run, mode: str, fmt: str, statistics: bool, exit_zero: bool, diff: bool = False,
-            stdin_fix: bool = False, unsafe: bool = False) -> int:
+            stdin_fix: bool = False, unsafe: bool = False, quiet: bool = False) -> int:
     from .formats import render
 
-    _err("cartesia-migrate: models: %s" % run.models_source)
+    if not quiet:
+        _err("cartesia-migrate: models: %s" % run.models_source)
     out = sys.stdout
     if stdin_fix:
         # fixed source to stdout, diagnostics to stderr (like ruff)
@@ -291,13 +302,13 @@ def _report(run, mode: str, fmt: str, statistics: bool, exit_zero: bool, diff: b
             if getattr(e, "detail", None) and os.environ.get("CARTESIA_MIGRATE_DEBUG"):
                 _err(e.detail.rstrip("\n"))
     findings = run.findings
-    if fmt == "text" and mode == "fix" and not diff and not statistics:
+    if fmt == "text" and mode == "fix" and not diff and not statistics and not quiet:
         from .readiness import fix_report
 
         report = fix_report(run, unsafe)
         if report:
             _err(report)
-    if fmt == "text":
+    if fmt == "text" and not quiet:
         _err(_summary(run, mode, diff))
     if run.errors:
         return EXIT_ERROR
@@ -315,7 +326,7 @@ def _statistics(run, fmt: str = "text") -> str:
     return statistics_json(run.findings) if fmt == "json" else statistics_text(run.findings)
 
 
-def _baseline(run, baseline: Optional[str], write_baseline: Optional[str]) -> Optional[int]:
+def _baseline(run, baseline: Optional[str], write_baseline: Optional[str], quiet: bool = False) -> Optional[int]:
     """Apply ``--baseline`` to ``run`` / write ``--write-baseline``; an exit code when done."""
     from . import baseline as bl
 
@@ -334,7 +345,7 @@ def _baseline(run, baseline: Optional[str], write_baseline: Optional[str]) -> Op
             applied = bl.apply(run, bl.load(baseline))
         except bl.BaselineError as e:
             raise UsageError(str(e))
-        if applied.baselined or applied.stale:
+        if (applied.baselined or applied.stale) and not quiet:
             msg = "%d finding%s in the baseline %s not shown" % (
                 applied.baselined, "" if applied.baselined == 1 else "s", baseline)
             if applied.stale:
@@ -375,20 +386,20 @@ def _summary(run, mode: str, diff: bool) -> str:
 
 @main.command()
 @common_options
-def check(paths, output_format, statistics, exit_zero, baseline, write_baseline, **opts):
+def check(paths, output_format, statistics, exit_zero, baseline, write_baseline, quiet, **opts):
     """Report problems; never writes.  PATHS default to "."; "-" reads stdin."""
-    run = _do("check", paths, **opts)
-    code = _baseline(run, baseline, write_baseline)
+    run = _do("check", paths, progress=_progress(output_format, quiet), **opts)
+    code = _baseline(run, baseline, write_baseline, quiet)
     if code is not None:
         sys.exit(code)
-    sys.exit(_report(run, "check", output_format, statistics, exit_zero))
+    sys.exit(_report(run, "check", output_format, statistics, exit_zero, quiet=quiet))
 
 
 @main.command()
 @common_options
 @click.option("--diff", is_flag=True, help="Print a unified diff of the fixes; write nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that change behaviour (review them).")
-def fix(paths, output_format, statistics, exit_zero, diff, unsafe_fixes, baseline, write_baseline, **opts):
+def fix(paths, output_format, statistics, exit_zero, diff, unsafe_fixes, baseline, write_baseline, quiet, **opts):
     """Apply safe fixes in place and report what is left.
 
     With --baseline, every fixable finding is still fixed; only the report of what is left
@@ -396,12 +407,12 @@ def fix(paths, output_format, statistics, exit_zero, diff, unsafe_fixes, baselin
     stdin_fix = list(paths) == ["-"] and not diff
     if stdin_fix and write_baseline:
         raise UsageError("--write-baseline cannot be combined with fixing stdin (-): the fixed source goes to stdout")
-    run = _do("fix", paths, unsafe=unsafe_fixes, diff=diff, **opts)
-    code = _baseline(run, baseline, write_baseline)
+    run = _do("fix", paths, unsafe=unsafe_fixes, diff=diff, progress=_progress(output_format, quiet), **opts)
+    code = _baseline(run, baseline, write_baseline, quiet)
     if code is not None:
         sys.exit(code)
     sys.exit(_report(run, "fix", output_format, statistics, exit_zero, diff=diff, stdin_fix=stdin_fix,
-                     unsafe=unsafe_fixes))
+                     unsafe=unsafe_fixes, quiet=quiet))
 
 
 @main.command("rules")
@@ -582,6 +593,25 @@ def models(offline, no_cache, output_format):
             click.echo("  %s -> %s" % (voice, base or "(base not stated)"))
     if ml.pro_voices:
         click.echo("Pro voices (voices API is_pro, base unknown): %d" % len(ml.pro_voices))
+
+
+@main.command()
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Use this TOML file instead of the closest pyproject.toml of each document.")
+@click.option("--debounce", type=click.FloatRange(0, 10), default=0.2, show_default=True, metavar="SECONDS",
+              help="Check a changed document this long after the last change (open and save check at once).")
+def server(config_file, debounce):
+    """Run the language server (LSP) on stdin/stdout, for editors.
+
+    Needs the `lsp` extra: pip install 'cartesia-migrate[lsp]'."""
+    try:
+        import pygls  # noqa: F401
+    except ImportError:
+        _err("cartesia-migrate: error: the language server needs pygls: pip install 'cartesia-migrate[lsp]'")
+        sys.exit(EXIT_ERROR)
+    from .server import serve
+
+    serve(config_file, debounce)
 
 
 if __name__ == "__main__":  # pragma: no cover

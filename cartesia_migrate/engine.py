@@ -848,7 +848,11 @@ def _guard_write(target: Target) -> None:
 
 def _run(paths: Sequence[str], mode: str, *, unsafe: bool = False, config_file: Optional[str] = None,
          overrides: Optional[Overrides] = None, models=None, use_cache: bool = True,
-         jobs: Optional[int] = None, log: Optional[Callable[[str], None]] = None) -> RunResult:
+         jobs: Optional[int] = None, log: Optional[Callable[[str], None]] = None,
+         progress: Optional[Callable[[int, int], None]] = None) -> RunResult:
+    """``progress(done, total)``, when given, hears about the files that are parsed (those
+    that pass the byte gate and miss the cache): once with ``done == 0`` before the first,
+    then after each one."""
     resolver = Resolver(config_file, overrides or Overrides())
     targets, missing = discover(list(paths), resolver)
     # a file named explicitly under a sub-project with a bad config is an error for that file
@@ -877,7 +881,7 @@ def _run(paths: Sequence[str], mode: str, *, unsafe: bool = False, config_file: 
         from .cache import FindingsCache
 
         cache = FindingsCache.open()
-    results = _execute(job_list, models, cache, jobs)
+    results = _execute(job_list, models, cache, jobs, progress)
     for r in results:
         run.results.append(r)
         if r.error:
@@ -921,8 +925,10 @@ def _passes_gate(job: Job, gates: dict, sizes: Dict[str, int]) -> bool:
 MAX_GATE_BYTES = 10 * 1024 * 1024
 
 
-def _execute(job_list: List[Job], models, cache, jobs: Optional[int]) -> List[FileResult]:
+def _execute(job_list: List[Job], models, cache, jobs: Optional[int],
+             progress: Optional[Callable[[int, int], None]] = None) -> List[FileResult]:
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    tick = progress or (lambda done, total: None)
     results: Dict[int, FileResult] = {}
     gates: dict = {}
     sizes: Dict[str, int] = {}
@@ -933,8 +939,10 @@ def _execute(job_list: List[Job], models, cache, jobs: Optional[int]) -> List[Fi
         else:
             todo.append((i, j))
     if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        for i, j in todo:
+        tick(0, len(todo))
+        for n, (i, j) in enumerate(todo, 1):
             results[i] = run_job(j, models, cache)
+            tick(n, len(todo))
         return [results[i] for i in range(len(job_list))]
     # cache lookups are cheap: answer hits here, parse the misses in processes
     candidates, todo = todo, []
@@ -945,19 +953,23 @@ def _execute(job_list: List[Job], models, cache, jobs: Optional[int]) -> List[Fi
                 results[i] = hit
                 continue
         todo.append((i, j))
+    tick(0, len(todo))
     if len(todo) < PARALLEL_THRESHOLD:
-        for i, j in todo:
+        for n, (i, j) in enumerate(todo, 1):
             results[i] = run_job(j, models, cache)
+            tick(n, len(todo))
     else:
         # largest files first, in small chunks: no worker is left alone with a long tail
         todo.sort(key=lambda ij: -sizes.get(ij[1].target.path, 0))
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(models,)) as ex:
             chunk = max(1, min(8, len(todo) // (workers * 16)))
             try:
-                for (i, j), r in zip(todo, ex.map(_run_job_in_worker, [j for _, j in todo], chunksize=chunk)):
+                for n, ((i, j), r) in enumerate(
+                        zip(todo, ex.map(_run_job_in_worker, [j for _, j in todo], chunksize=chunk)), 1):
                     results[i] = r
                     if cache is not None and r.error is None and j.mode == "check":
                         cache.store_job(j, models, r.findings)
+                    tick(n, len(todo))
             except KeyboardInterrupt:  # no new file is started; the running ones finish whole
                 ex.shutdown(wait=True, cancel_futures=True)
                 raise

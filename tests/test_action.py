@@ -65,7 +65,8 @@ def test_inputs_steps_and_outputs_referenced_exist():
             assert name in ACTION["inputs"], name
         for sid, out in re.findall(r"steps\.([\w-]+)\.outputs\.([\w-]+)", expr):
             assert sid in ids, sid
-            assert out in ("exit-code", "sarif-file"), out
+            assert out in {"check": ("exit-code", "sarif-file"), "cache-key": ("dir", "key", "restore-key"),
+                           "restore-cache": ("cache-hit",)}[sid], out
     for out in ACTION["outputs"].values():
         assert EXPR.search(out["value"])
 
@@ -203,3 +204,99 @@ def test_readme_workflow_uses_the_action_correctly():
                   if any(s.get("with", {}).get("mode", "sarif") == "sarif" for s in job["steps"]
                          if "cartesia-migrate/cartesia-migrate@" in s.get("uses", ""))]
     assert all(job["permissions"]["security-events"] == "write" for job in sarif_jobs)
+
+
+# ---- the findings cache ---------------------------------------------------------------------
+
+def resolve(value, outputs):
+    """An action value with ``${{ steps.ID.outputs.NAME }}`` / ``${{ runner.os }}`` / ``${{ github.sha }}``
+    replaced as the runner would (``outputs``: step id -> its outputs)."""
+    def one(m):
+        expr = m.group(1)
+        st = re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", expr)
+        if st:
+            return outputs.get(st.group(1), {}).get(st.group(2), "")
+        return {"runner.os": "Linux", "github.sha": "0123abcd"}[expr]
+    return EXPR.sub(one, value)
+
+
+def step_env(name, outputs, **inputs):
+    """The env: of a step as the runner sets it (inputs from ``inputs``, the action's defaults)."""
+    env = {}
+    for k, v in step(name).get("env", {}).items():
+        inp = re.fullmatch(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}", v)
+        if inp:
+            env[k] = inputs.get(inp.group(1), ACTION["inputs"][inp.group(1)]["default"])
+        else:
+            env[k] = resolve(v, outputs)
+    return env
+
+
+def test_cache_is_restored_before_the_check_and_saved_after_it_even_on_findings():
+    restore, save = step("Restore the findings cache"), step("Save the findings cache")
+    assert restore["uses"].startswith("actions/cache/restore@") and save["uses"].startswith("actions/cache/save@")
+    order = [s["name"] for s in STEPS]
+    assert order.index("Findings cache key") < order.index("Restore the findings cache") < order.index("Check") \
+        < order.index("Save the findings cache") < order.index("Result")
+    assert "always()" in save["if"] and "inputs.cache == 'true'" in save["if"]
+    assert "inputs.cache == 'true'" in restore["if"] and "inputs.cache == 'true'" in step("Findings cache key")["if"]
+    # one path everywhere: what is restored and saved is what the tool is told to use
+    path = restore["with"]["path"]
+    assert save["with"]["path"] == path == step("Check")["env"]["CARTESIA_MIGRATE_CACHE_DIR"]
+    assert save["with"]["key"] == restore["with"]["key"]
+    key_env = step("Findings cache key")["env"]
+    assert key_env["RUNNER_OS_NAME"] == "${{ runner.os }}" and key_env["INPUT_ARGS"] == "${{ inputs.args }}"
+
+
+def key_outputs(repo, **env):
+    e = {"INPUT_ARGS": "", "RUNNER_OS_NAME": "Linux", "COMMIT": "c0ffee", "RUNNER_TEMP": str(repo / "_temp"),
+         "GITHUB_OUTPUT": str(repo / "key-output")}
+    e.update(env)
+    (repo / "key-output").write_text("", encoding="utf-8")
+    p = run_step("Findings cache key", e, repo)
+    assert p.returncode == 0, p.stderr
+    return outputs(repo / "key-output")
+
+
+def test_cache_key_has_the_version_the_configuration_and_the_os(repo):
+    from cartesia_migrate import __version__
+
+    first = key_outputs(repo)
+    assert os.path.isdir(first["dir"]) and first["dir"] == str(repo / "_temp" / "cartesia-migrate-cache")
+    assert first["key"].startswith(first["restore-key"]) and first["key"].endswith("c0ffee")
+    assert first["restore-key"].startswith("cartesia-migrate-findings-Linux-%s-" % __version__)
+    assert key_outputs(repo) == first  # stable
+    (repo / "src" / "other.py").write_text("x = 1\n", encoding="utf-8")
+    assert key_outputs(repo) == first  # code is not configuration: the cache's entries are per file
+    assert key_outputs(repo, RUNNER_OS_NAME="macOS")["restore-key"] != first["restore-key"]
+    (repo / "src" / "pyproject.toml").write_text('[tool.cartesia-migrate]\nignore = ["CM105"]\n', encoding="utf-8")
+    second = key_outputs(repo)
+    assert second["restore-key"] != first["restore-key"]
+    (repo / "cm.toml").write_text('ignore = ["CM105"]\n', encoding="utf-8")
+    with_config = key_outputs(repo, INPUT_ARGS="--config cm.toml")
+    assert with_config["restore-key"] not in (first["restore-key"], second["restore-key"])
+    (repo / "cm.toml").write_text('ignore = ["CM104"]\n', encoding="utf-8")
+    assert key_outputs(repo, INPUT_ARGS="--config cm.toml")["restore-key"] != with_config["restore-key"]
+    assert key_outputs(repo, INPUT_ARGS="--config=cm.toml")["restore-key"] != with_config["restore-key"]
+
+
+def test_the_actions_cache_path_is_the_one_the_tool_writes_and_reads(repo):
+    outs = {"cache-key": key_outputs(repo)}
+    cache_dir = resolve(step("Restore the findings cache")["with"]["path"], outs)
+    assert cache_dir == outs["cache-key"]["dir"]
+    env = step_env("Check", outs, paths="src\nok.py", args="--select CM1")
+    assert env["CARTESIA_MIGRATE_CACHE_DIR"] == cache_dir
+    env.update(SARIF_FILE="out.sarif", GITHUB_OUTPUT=str(repo / "gh-output"))
+    p = run_step("Check", env, repo)
+    assert p.returncode == 0, p.stderr
+    assert outputs(repo / "gh-output")["exit-code"] == "1"
+    entries = [os.path.join(d, f) for d, _, fs in os.walk(os.path.join(cache_dir, "findings")) for f in fs]
+    assert entries and all(e.endswith(".json") for e in entries)
+    # the next run (restored cache) answers from it: entries doctored to "no findings" are believed
+    for e in entries:
+        with open(e, "w", encoding="utf-8") as f:
+            f.write("[]")
+    p = run_step("Check", env, repo)
+    assert p.returncode == 0, p.stderr
+    assert outputs(repo / "gh-output")["exit-code"] == "0"
+    assert json.loads((repo / "out.sarif").read_text(encoding="utf-8"))["runs"][0]["results"] == []
