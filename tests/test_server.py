@@ -202,7 +202,7 @@ async def test_open_publishes_what_check_reports(client):
     assert d.severity == lsp.DiagnosticSeverity.Error
     assert d.code_description.href.endswith("/rules/CM101.md")
     assert list(d.tags) == [lsp.DiagnosticTag.Deprecated]
-    assert "discontinued" in d.message and "sonic-3.5-2026-05-04" in d.message
+    assert "discontinued" in d.message and "sonic-3.6-2026-08-27" in d.message
     doc.close()
 
 
@@ -226,7 +226,7 @@ async def test_quick_fix_applies_and_the_diagnostic_vanishes(client):
     (fix,) = fixes
     assert fix.is_preferred and "(unsafe)" not in fix.title and fix.diagnostics[0].code == "CM101"
     diags = await doc.apply(fix)
-    assert 'MODEL = "sonic-3.5-2026-05-04"' in doc.text
+    assert 'MODEL = "sonic-3.6-2026-08-27"' in doc.text
     assert "CM101" not in [x.code for x in diags]
     assert doc.text == fix_source(APP, path, Resolver().for_path(path), unsafe=False)[0]
     doc.close()
@@ -381,7 +381,7 @@ async def test_config_file_diagnostics_fix_and_noqa(client):
     assert d.range.start.line == 1 and list(d.tags) == [lsp.DiagnosticTag.Deprecated]
     (fix,) = [a for a in await doc.actions(d.range) if a.title.startswith("CM101: Replace")]
     after = await doc.apply(fix)
-    assert "  model_id: sonic-3.5-2026-05-04\n" in doc.text and "CM101" not in [x.code for x in after]
+    assert "  model_id: sonic-3.6-2026-08-27\n" in doc.text and "CM101" not in [x.code for x in after]
     (c,) = [x for x in after if x.code == "CM103"]
     (sup,) = [a for a in await doc.actions(c.range) if a.title.startswith("Suppress CM103")]
     assert await doc.apply(sup) == []
@@ -570,7 +570,7 @@ async def test_a_cancelled_request_leaves_the_shared_analysis_running():
     assert [(v, [d.code for d in diags]) for _u, v, diags in s.published] == [(1, ["CM101"])]
     actions = await s.code_actions(doc.uri, lsp.Range(start=lsp.Position(line=3, character=0),
                                                       end=lsp.Position(line=3, character=30)))
-    assert [a.title for a in actions][:1] == ["CM101: Replace 'sonic-english' with 'sonic-3.5-2026-05-04'"]
+    assert [a.title for a in actions][:1] == ["CM101: Replace 'sonic-english' with 'sonic-3.6-2026-08-27'"]
     assert s.analyzed == [1]  # answered from the analysis already made
     s.shutdown()
 
