@@ -62,6 +62,7 @@ class ModelsList:
     snapshot_date: str
     fetched_at: Optional[float] = None  # epoch seconds for live/cache
     pvc_voices: Dict[str, str] = field(default_factory=dict)  # voice id -> dated base (live)
+    pro_voices: FrozenSet[str] = frozenset()  # voice ids known to be Pro Voice Clones (live; base maybe unknown)
     notice: Optional[str] = None  # why we fell back, if we did
 
     @property
@@ -153,11 +154,12 @@ def bundled() -> ModelsList:
     return ModelsList(known, served, "bundled", bundled_data()["snapshot_date"])
 
 
-def from_ids(ids, source: str, fetched_at: Optional[float], pvc_voices=None) -> ModelsList:
+def from_ids(ids, source: str, fetched_at: Optional[float], pvc_voices=None, pro_voices=None) -> ModelsList:
     """A list in use built from IDs fetched live (or cached): knowledge stays bundled."""
     known = knowledge()
     return ModelsList(known, frozenset(ids), source, bundled_data()["snapshot_date"],
-                      fetched_at=fetched_at, pvc_voices=dict(pvc_voices or {}))
+                      fetched_at=fetched_at, pvc_voices=dict(pvc_voices or {}),
+                      pro_voices=frozenset(pro_voices or ()))
 
 
 def load(offline: bool = False, use_cache: bool = True, log=None) -> ModelsList:
