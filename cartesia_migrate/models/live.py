@@ -104,7 +104,7 @@ def valid_model_id(value) -> bool:
 
 
 def dated_model_id(value) -> bool:
-    """A valid model ID with a dated suffix (``sonic-3-2026-01-12``): what a clone's base must be."""
+    """A valid model ID with a dated suffix (``<family>-YYYY-MM-DD``): what a clone's base must be."""
     return valid_model_id(value) and _DATE_SUFFIX_RE.search(value) is not None
 
 
