@@ -473,6 +473,8 @@ def models(offline, no_cache, output_format):
 
     ml = _load_models(offline, no_cache)
     clean = m.strip_control
+    if ml.notice:  # a fallback or a problem (a malformed CARTESIA_BASE_URL): on stderr, as check says it
+        _err(f"cartesia-migrate: models: {ml.describe_source(stale_note=False)}")
     known = ml.known
     ids = sorted(set(known) | set(ml.served), key=lambda i: (known[i].capability if i in known else "tts", i))
     rows = []
