@@ -30,8 +30,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, List, Tuple
 
-from .io import write_atomic
+from .io import InputError, NotWritten, read_bytes, write_atomic
 from .redact import redact
+
+#: a baseline larger than this is refused (a device or a runaway file would fill the memory)
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
 
 FORMAT_KEY = "cartesia-migrate-baseline"
 VERSION = 1
@@ -65,7 +68,10 @@ def write(file: str, findings: Iterable) -> int:
     if not os.path.isdir(folder):
         raise BaselineError("%s: the folder does not exist" % file)
     if os.path.exists(file):
-        write_atomic(file, data.encode("utf-8"))
+        try:
+            write_atomic(file, data.encode("utf-8"))
+        except (InputError, NotWritten) as e:  # a FIFO, a device, a read-only or hard-linked file
+            raise BaselineError("%s: not written: %s" % (file, e))
     else:
         with open(file, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(data)
@@ -83,14 +89,19 @@ class Baseline:
 
 
 def load(file: str) -> Baseline:
+    """The baseline in ``file``: a regular file (a FIFO or a device is refused, never opened) of
+    at most MAX_BASELINE_BYTES, or BaselineError naming it."""
     try:
-        with open(file, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except FileNotFoundError:
-        raise BaselineError("%s: no such file (create it with --write-baseline)" % file)
-    except OSError as e:
-        raise BaselineError("%s: cannot read: %s" % (file, e.strerror or e))
-    except ValueError as e:
+        raw, _st = read_bytes(file, MAX_BASELINE_BYTES)
+    except InputError as e:
+        if str(e) == "no such file or directory":
+            raise BaselineError("%s: no such file (create it with --write-baseline)" % file)
+        raise BaselineError("%s: cannot read: %s" % (file, e))
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise BaselineError("%s: not valid JSON: nested too deeply" % file)
+    except ValueError as e:  # (UnicodeDecodeError too)
         raise BaselineError("%s: not valid JSON: %s" % (file, e))
     if not isinstance(data, dict) or data.get(FORMAT_KEY) != VERSION or not isinstance(data.get("findings"), list):
         raise BaselineError("%s: not a cartesia-migrate baseline (version %d)" % (file, VERSION))
