@@ -178,7 +178,7 @@ def _stdin_run(mode: str, opts: dict, unsafe: bool, diff: bool = False):
                 import difflib
 
                 r.diff = "".join(difflib.unified_diff(source.text.splitlines(True), text.splitlines(True),
-                                                      fromfile="a/" + name, tofile="b/" + name))
+                                                      fromfile="a/" + printable(name), tofile="b/" + printable(name)))
             run.results.append(r)
     except Exception as e:  # the input goes back unchanged (an editor would replace its buffer)
         if isinstance(e, InputError):

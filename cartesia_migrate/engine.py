@@ -809,7 +809,7 @@ def _run_job_once(job: Job, models, cache=None) -> FileResult:
             if job.mode == "diff":
                 result.diff = "".join(difflib.unified_diff(
                     source.text.splitlines(True), new_text.splitlines(True),
-                    fromfile="a/" + path.lstrip("/"), tofile="b/" + path.lstrip("/")))
+                    fromfile="a/" + _shown(path), tofile="b/" + _shown(path)))
             else:
                 _guard_write(job.target)
                 try:
@@ -837,6 +837,13 @@ def _run_job_once(job: Job, models, cache=None) -> FileResult:
             path, "internal error: %s%s (run with --verbose for the traceback)" % (
                 type(e).__name__, ": " + first if first else ""),
             detail=traceback.format_exc()))
+
+
+def _shown(path: str) -> str:
+    """A file name for a diff header: one line, whatever it holds."""
+    from .redact import printable
+
+    return printable(path.lstrip("/"))
 
 
 def _secrets(*texts: str) -> tuple:
