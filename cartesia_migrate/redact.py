@@ -15,11 +15,8 @@ Two layers:
 """
 from __future__ import annotations
 
-import ast
-import io
 import json
 import re
-import tokenize
 import unicodedata
 from typing import Iterable, List, Set
 
@@ -100,16 +97,19 @@ def redact(text: str) -> str:
 # ---- finding keys by value -----------------------------------------------------------------
 
 _ESCAPE = re.compile(r"\\(?:(\\)|x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|N\{([^}\n]{1,100})\}"
-                     r"|([0-7]{1,3}))")
+                     r"|([0-7]{1,3})|(\r?\n))")
 # two string literals with only a join between them: spaces, newlines, a line continuation,
-# "+", parentheses, comments, then a string prefix
-_JOIN = re.compile(r"""(["'])(?:\s|\\\n|\+|\(|\)|#[^\n]*\n)*(?:[rRuUbBfF]{0,2})(["'])""")
+# "+", parentheses, comments, then a string prefix (applied until nothing changes: the quotes
+# of triple-quoted literals go pairwise)
+_JOIN = re.compile(r"""(["'])(?:\s|\\\r?\n|\+|\(|\)|#[^\n]*\n)*(?:[rRuUbBfF]{0,2})(["'])""")
 
 
 def _unescape_once(text: str) -> str:
     def sub(m):
         if m.group(1):
             return "\\"
+        if m.group(7):  # a backslash-newline inside a literal: nothing
+            return ""
         try:
             if m.group(2) or m.group(3) or m.group(4):
                 return chr(int(m.group(2) or m.group(3) or m.group(4), 16))
@@ -122,36 +122,18 @@ def _unescape_once(text: str) -> str:
     return _ESCAPE.sub(sub, text)
 
 
-def _python_values(text: str) -> List[str]:
-    """What the string literals of Python source evaluate to, adjacent literals (implicit
-    concatenation, ``+``) joined."""
-    out: List[str] = []
-    group: List[str] = []
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-    except (tokenize.TokenError, SyntaxError, ValueError, IndentationError):
-        return out
-    for tok in tokens:
-        if tok.type == tokenize.STRING:
-            try:
-                value = ast.literal_eval(tok.string)
-            except Exception:  # an f-string: its literal parts, escapes undone
-                value = _unescape_once(tok.string)
-            if isinstance(value, bytes):
-                value = value.decode("latin-1")
-            group.append(value if isinstance(value, str) else str(value))
-            continue
-        if tok.type in (tokenize.NL, tokenize.COMMENT) or (tok.type == tokenize.OP and tok.string in "+()"):
-            continue
-        if group:
-            out.append("".join(group))
-            group = []
-    if group:
-        out.append("".join(group))
-    return out
+def _joined(text: str) -> str:
+    for _ in range(4):
+        nxt = _JOIN.sub("", text)
+        if nxt == text:
+            break
+        text = nxt
+    return text
 
 
-def _json_values(text: str) -> List[str]:
+def _json_strings(text: str) -> List[str]:
+    """The strings of a JSON document; a list of strings (a notebook cell's source lines) also
+    joined into one."""
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
@@ -166,36 +148,42 @@ def _json_values(text: str) -> List[str]:
             stack.extend(node.keys())
             stack.extend(node.values())
         elif isinstance(node, list):
-            if node and all(isinstance(x, str) for x in node):  # a notebook cell's source lines
-                joined = "".join(node)
-                out.append(joined)
-                out.extend(_python_values(joined))
-            stack.extend(node)
+            if node and all(isinstance(x, str) for x in node):
+                out.append("".join(node))
+            else:
+                stack.extend(node)
     return out
 
 
 def find_keys(text: str) -> Set[str]:
-    """Every API key ``text`` spells, whatever the spelling: plain, split over string literals,
-    escaped (Python, JSON, TOML and YAML escapes), in a notebook's cells."""
-    low = text.lower()
-    if "car" not in low and "\\" not in text:
+    """Every API key ``text`` spells, whatever the spelling: plain, split over string literals
+    (implicit concatenation, ``+``, continued lines), escaped (``\\x5f``, ``\\u005f``,
+    ``\\N{...}``, octal; escapes of escapes), in a JSON document's strings (a notebook's cells).
+
+    Regular expressions only (no tokenizer): it runs on every file with findings.  It may
+    find more than Python would evaluate (a raw string's backslashes are undone too): the keys
+    it returns are only ever hidden, never used."""
+    if "car" not in text.lower() and "\\" not in text:
         return set()
-    candidates = [text]
-    candidates.extend(_python_values(text))
+    bases = [text]
     if text.lstrip()[:1] in ("{", "["):
-        candidates.extend(_json_values(text))
-    variant = text
-    for _ in range(3):  # escapes of escapes (Python source inside a JSON string)
-        nxt = _unescape_once(variant)
-        if nxt == variant:
-            break
-        variant = nxt
-        candidates.append(variant)
-    candidates.extend(_JOIN.sub("", c) for c in list(candidates[-1:]) + [text])
+        bases.extend(_json_strings(text))
     keys: Set[str] = set()
-    for c in candidates:
-        if "sk_car_" in c or "sk_car_" in c.lower():
-            keys.update(m.group(0) for m in KEY_RE.finditer(c))
+    for base in bases:
+        variant = base
+        seen = []
+        for _ in range(3):  # escapes of escapes (Python source inside a JSON string)
+            seen.append(variant)
+            nxt = _unescape_once(variant)
+            if nxt == variant:
+                break
+            variant = nxt
+        else:
+            seen.append(variant)
+        for v in seen:
+            for c in (v, _joined(v)):
+                if "sk_car_" in c or "sk_car_" in c.lower():
+                    keys.update(m.group(0) for m in KEY_RE.finditer(c))
     return keys
 
 

@@ -183,6 +183,9 @@ SPELLINGS = {
     "hex_escape.py": '"sk\\x5fcar_%s"' % BODY,
     "named_escape.py": '"\\N{LATIN SMALL LETTER S}k_car_%s"' % BODY,
     "plus.py": '"sk_car_" + "%s"' % BODY,
+    "continued.py": '"sk_car_%s\\\n%s"' % (BODY[:9], BODY[9:]),  # a backslash-newline inside the literal
+    "octal.py": '"\\163k_car_%s"' % BODY,
+    "triple.py": '"""sk_car_""" u"""%s"""' % BODY,
 }
 
 
@@ -220,9 +223,12 @@ def test_keys_in_any_spelling_are_redacted_by_value(tmp_path, args):
 
 
 def test_key_values_are_found_whatever_the_spelling():
+    import ast
+
     from cartesia_migrate.redact import find_keys
 
     for name, literal in SPELLINGS.items():
+        assert ast.literal_eval(literal.replace(" + ", " ")) == KEY, name  # each really spells the key
         assert KEY in find_keys("client = Cartesia(api_key=%s)\n" % literal), name
     assert KEY in find_keys('{"source": ["x = \\"sk\\u005fcar_%s\\"\\n"]}' % BODY)
     assert KEY in find_keys('key = "sk\\u005Fcar_%s"\n' % BODY)  # TOML / YAML escapes
