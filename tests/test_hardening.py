@@ -368,6 +368,10 @@ def test_baseline_from_a_device_or_fifo_is_refused(tmp_path):
         assert r.returncode == 2, err
         assert "%s: cannot read: not a regular file (FIFO, socket or device); not opened" % bl in err
         assert "Traceback" not in err
+    r = _cli(tmp_path, "check", "--offline", "--no-cache", "--write-baseline", "fifo.json", "a.py")
+    err = r.stderr.decode()
+    assert r.returncode == 2 and "fifo.json: not written: not a regular file" in err, err
+    assert stat.S_ISFIFO(os.lstat(str(tmp_path / "fifo.json")).st_mode)
 
 
 def test_a_huge_config_is_refused(tmp_path, monkeypatch):
