@@ -514,7 +514,8 @@ def models(offline, no_cache, output_format):
                                "snapshot_date": ml.snapshot_date, "fetched_at": ml.fetched_at,
                                "notice": ml.notice, "models": rows, "pvc_voices": pvc}, indent=2))
         return
-    click.echo("Models list: %s" % ml.describe_source())
+    # IDs may come from the network: control characters escaped (redact.printable)
+    click.echo(printable("Models list: %s" % ml.describe_source()))
     click.echo("%-26s %-5s %-7s %-13s %-11s %-22s %s" % ("ID", "CAP", "KIND", "STATUS", "REMOVED ON",
                                                         "REMOVED LANGUAGES", "SUCCESSOR / RESOLVES TO"))
     for r in rows:
@@ -524,14 +525,14 @@ def models(offline, no_cache, output_format):
             target = "(no successor on the list)"
         else:
             target = ("-> " + r["resolves_to"]) if r["resolves_to"] else ""
-        click.echo("%-26s %-5s %-7s %-13s %-11s %-22s %s" % (
+        click.echo(printable("%-26s %-5s %-7s %-13s %-11s %-22s %s" % (
             r["id"], r["capability"] or "", r["kind"], r["status"] + ("" if r["on_list"] else "*"),
-            r["removed_on"] or "", ",".join(r["removed_languages"]), target))
+            r["removed_on"] or "", ",".join(r["removed_languages"]), target)))
     click.echo("* not on the list in use: a fix never writes it")
     if pvc:
         click.echo("Pro Voice Clones (fine-tunes API): %d" % len(pvc))
         for voice, base in pvc.items():
-            click.echo("  %s -> %s" % (voice, base))
+            click.echo(printable("  %s -> %s" % (voice, base)))
 
 
 if __name__ == "__main__":  # pragma: no cover

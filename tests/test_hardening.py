@@ -316,18 +316,21 @@ def test_twenty_thousand_per_file_ignores_globs_are_compiled_once(tmp_path, monk
     (tmp_path / "pyproject.toml").write_text("[tool.cartesia-migrate.per-file-ignores]\n" + table + "\n")
     for name in ("a.py", "b.py", "skipped.py"):
         (tmp_path / name).write_text(BAD_MODEL)
+    import re
+
     compiled = []
-    real = config.re.compile
 
     class CountingRe:
+        """``re`` as config.py sees it, counting the regexes built from these globs."""
+
         def __getattr__(self, name):
-            return getattr(config.re.__class__, name) if False else getattr(__import__("re"), name)
+            return getattr(re, name)
 
         @staticmethod
         def compile(pattern, *a):
             if "generated_" in pattern:
                 compiled.append(len(pattern))
-            return real(pattern, *a)
+            return re.compile(pattern, *a)
 
     monkeypatch.setattr(config, "re", CountingRe())
     r = invoke("check", "--offline", "--no-cache", ".", cwd=tmp_path)
@@ -438,3 +441,17 @@ def test_a_read_only_file_is_not_rewritten(tmp_path, mode):
         assert "::warning file=ro.py,title=cartesia-migrate::not fixed: read-only" in r.out
     finally:
         os.chmod(str(p), 0o644)
+
+
+def test_models_never_prints_control_characters_from_the_models_list(monkeypatch):
+    """A hostile models list (IDs with escape sequences): `models` shows them escaped."""
+    import time
+
+    from cartesia_migrate import cli, models
+
+    hostile = models.from_ids(["sonic-3", "sonic-3\x1b[2J\x1b]0;owned\x07", "sonic-english"], "live", time.time())
+    monkeypatch.setattr(cli, "_load_models", lambda offline, no_cache: hostile)
+    r = invoke("models")
+    assert r.code == 0, r.err
+    assert "\x1b" not in r.out + r.err and "\x07" not in r.out + r.err
+    assert "sonic-3\\x1b[2J\\x1b]0;owned\\x07" in r.out
