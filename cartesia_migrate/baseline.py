@@ -64,18 +64,29 @@ def write(file: str, findings: Iterable) -> int:
         entries.append({"code": code, "path": path, "fingerprint": fp, "message": redact(f.message)})
     entries.sort(key=lambda e: (e["path"], e["code"], e["fingerprint"]))
     data = json.dumps({FORMAT_KEY: VERSION, "findings": entries}, indent=2, ensure_ascii=False) + "\n"
+    # a non-UTF-8 file name is a lone surrogate in its path: written as its JSON escape
+    # (``\udcff``), which reads back as the same path
+    payload = data.encode("utf-8", "backslashreplace")
     folder = os.path.dirname(os.path.abspath(file))
     if not os.path.isdir(folder):
         raise BaselineError("%s: the folder does not exist" % file)
-    if os.path.exists(file):
+    if os.path.lexists(file):
         try:
-            write_atomic(file, data.encode("utf-8"))
+            write_atomic(file, payload)
         except (InputError, NotWritten) as e:  # a FIFO, a device, a read-only or hard-linked file
             raise BaselineError("%s: not written: %s" % (file, e))
     else:
-        with open(file, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(data)
+        try:
+            write_atomic(file, payload, 0o666 & ~_umask())
+        except (InputError, NotWritten) as e:
+            raise BaselineError("%s: not written: %s" % (file, e))
     return len(entries)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @dataclass

@@ -274,6 +274,12 @@ def test_a_non_utf8_file_name_is_checked_cached_and_shown_escaped(tmp_path, monk
         assert r.out.splitlines() == ["caf\\xff.py:2:9: CM101 Model 'sonic-english' was discontinued on "
                                       "2026-06-01: use 'sonic-3.5-2026-05-04' (the recommended successor) "
                                       "[*] Replace 'sonic-english' with 'sonic-3.5-2026-05-04'"]
+    # a baseline records it and reads it back (the name as its JSON escape, the file valid UTF-8)
+    r = invoke("check", "--offline", "--write-baseline", str(tmp_path / "bl.json"), ".", cwd=tree)
+    assert r.code == 0, r.err
+    assert '"path": "src/caf\\udcff.py"' in (tmp_path / "bl.json").read_text(encoding="utf-8")
+    r = invoke("check", "--offline", "--baseline", str(tmp_path / "bl.json"), ".", cwd=tree)
+    assert r.code == 0 and r.out == "", r.err
     r = invoke("fix", "--offline", ".", cwd=tree)
     assert r.code == 0, r.err
     with open(os.path.join(os.fsencode(str(tree)), b"caf\xff.py")) as f:
