@@ -445,6 +445,9 @@ def test_a_read_only_file_is_not_rewritten(tmp_path, mode):
         assert (after.st_ino, after.st_mode, after.st_mtime_ns) == (before.st_ino, before.st_mode, before.st_mtime_ns)
         r = invoke("fix", "--offline", "--no-cache", "--output-format", "github", ".", cwd=tmp_path)
         assert "::warning file=ro.py,title=cartesia-migrate::not fixed: read-only" in r.out
+        r = invoke("fix", "--offline", "--no-cache", "--output-format", "sarif", ".", cwd=tmp_path)
+        notes = json.loads(r.out)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        assert [n["level"] for n in notes] == ["warning"] and "ro.py: not fixed: read-only" in notes[0]["message"]["text"]
     finally:
         os.chmod(str(p), 0o644)
 
