@@ -30,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, List, Tuple
 
-from .io import InputError, NotWritten, read_bytes, write_atomic
+from .io import InputError, NotWritten, read_setting_bytes, write_atomic
 from .redact import redact
 
 #: a baseline larger than this is refused (a device or a runaway file would fill the memory)
@@ -100,10 +100,11 @@ class Baseline:
 
 
 def load(file: str) -> Baseline:
-    """The baseline in ``file``: a regular file (a FIFO or a device is refused, never opened) of
-    at most MAX_BASELINE_BYTES, or BaselineError naming it."""
+    """The baseline in ``file``: a regular file or a pipe that sends it (a FIFO nobody writes to
+    or a device is refused, never blocking), at most MAX_BASELINE_BYTES, or BaselineError
+    naming it."""
     try:
-        raw, _st = read_bytes(file, MAX_BASELINE_BYTES)
+        raw = read_setting_bytes(file, MAX_BASELINE_BYTES)
     except InputError as e:
         if str(e) == "no such file or directory":
             raise BaselineError("%s: no such file (create it with --write-baseline)" % file)

@@ -251,12 +251,13 @@ MAX_CONFIG_BYTES = 10 * 1024 * 1024
 
 
 def read_toml(path: str, max_bytes: Optional[int] = None) -> dict:
-    """A TOML file as a dict, or ConfigError naming the file: only regular files are opened
-    (a FIFO or a device never blocks us), at most ``max_bytes``, UTF-8, valid TOML."""
-    from .io import InputError, read_bytes
+    """A TOML file as a dict, or ConfigError naming the file: a regular file or a pipe that
+    sends it (a FIFO nobody writes to or a device is refused: nothing blocks us), at most
+    ``max_bytes``, UTF-8, valid TOML."""
+    from .io import InputError, read_setting_bytes
 
     try:
-        raw, _st = read_bytes(path, MAX_CONFIG_BYTES if max_bytes is None else max_bytes)
+        raw = read_setting_bytes(path, MAX_CONFIG_BYTES if max_bytes is None else max_bytes)
     except InputError as e:
         raise ConfigError("%s: cannot read: %s" % (path, e))
     try:

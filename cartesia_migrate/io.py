@@ -201,6 +201,59 @@ def wide_encoding(raw: bytes) -> Optional[str]:
     return None
 
 
+#: how long a pipe given as a configuration file may take to send it all
+PIPE_SECONDS = 30.0
+
+
+def read_setting_bytes(path: str, max_bytes: int) -> bytes:
+    """The bytes of a settings file named on the command line (``--config``, ``--baseline``).
+
+    A regular file is read as by :func:`read_bytes`.  A pipe is read too (``--config
+    <(...)``, ``/dev/stdin``), without ever blocking: it is opened non-blocking, read until
+    its end within PIPE_SECONDS and ``max_bytes``, and one that sends nothing (a FIFO nobody
+    writes to) is refused.  Devices (``/dev/zero``) and sockets are refused unopened."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return read_bytes(path, max_bytes)[0]  # the reason, as read_bytes words it
+    if not stat.S_ISFIFO(st.st_mode):
+        return read_bytes(path, max_bytes)[0]
+    import select
+    import time
+
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError as e:
+        raise InputError(os_reason(e))
+    try:
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            raise InputError("not a regular file (FIFO, socket or device); not read")
+        chunks = []
+        size = 0
+        deadline = time.monotonic() + PIPE_SECONDS
+        while True:
+            try:  # (a FIFO no writer ever opened is at its end at once; select would not say so)
+                chunk = os.read(fd, 1 << 16)
+            except BlockingIOError:  # a writer, nothing sent yet: wait for it, within the deadline
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([fd], [], [], left)[0]:
+                    raise InputError("a pipe that did not finish sending within %g s; not read" % PIPE_SECONDS)
+                continue
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > max_bytes:
+                raise InputError("file too large (more than %d bytes)" % max_bytes)
+        if not size:
+            raise InputError("a FIFO or pipe with nothing to read (nobody writes to it); not read")
+        return b"".join(chunks)
+    except OSError as e:
+        raise InputError(os_reason(e))
+    finally:
+        os.close(fd)
+
+
 def decode_python(raw: bytes) -> "tuple[str, str, bool]":
     """Decode Python source bytes: returns (text, encoding, has_bom)."""
     wide = wide_encoding(raw)

@@ -357,30 +357,54 @@ def _cli(cwd, *args):
                           timeout=600, preexec_fn=_limited_memory)
 
 
+NO_WRITER = "a FIFO or pipe with nothing to read (nobody writes to it); not read"
+DEVICE = "not a regular file (FIFO, socket or device); not opened"
+
+
 def test_config_from_a_device_or_fifo_is_refused(tmp_path):
     (tmp_path / "a.py").write_text(BAD_MODEL)
     os.mkfifo(str(tmp_path / "fifo.toml"))
-    for cfg in ("/dev/zero", "fifo.toml"):
+    for cfg, reason in (("/dev/zero", DEVICE), ("fifo.toml", NO_WRITER)):
         r = _cli(tmp_path, "check", "--offline", "--no-cache", "--config", cfg, "a.py")
         err = r.stderr.decode()
         assert r.returncode == 2, err
-        assert err.strip().splitlines()[-1] == (
-            "cartesia-migrate: error: %s: cannot read: not a regular file (FIFO, socket or device); not opened" % cfg)
+        assert err.strip().splitlines()[-1] == "cartesia-migrate: error: %s: cannot read: %s" % (cfg, reason)
 
 
 def test_baseline_from_a_device_or_fifo_is_refused(tmp_path):
     (tmp_path / "a.py").write_text(BAD_MODEL)
     os.mkfifo(str(tmp_path / "fifo.json"))
-    for bl in ("/dev/zero", "fifo.json"):
+    for bl, reason in (("/dev/zero", DEVICE), ("fifo.json", NO_WRITER)):
         r = _cli(tmp_path, "check", "--offline", "--no-cache", "--baseline", bl, "a.py")
         err = r.stderr.decode()
         assert r.returncode == 2, err
-        assert "%s: cannot read: not a regular file (FIFO, socket or device); not opened" % bl in err
+        assert "%s: cannot read: %s" % (bl, reason) in err
         assert "Traceback" not in err
     r = _cli(tmp_path, "check", "--offline", "--no-cache", "--write-baseline", "fifo.json", "a.py")
     err = r.stderr.decode()
     assert r.returncode == 2 and "fifo.json: not written: not a regular file" in err, err
     assert stat.S_ISFIFO(os.lstat(str(tmp_path / "fifo.json")).st_mode)
+
+
+def test_settings_from_a_pipe_are_read_and_bounded(tmp_path, monkeypatch):
+    """`--config <(...)` works; a pipe whose writer never finishes is given up (bounded time),
+    one that sends too much is refused (bounded size)."""
+    from cartesia_migrate import io as cio
+
+    r, w = os.pipe()
+    os.write(w, b'[tool.cartesia-migrate]\nignore = ["CM101"]\n')
+    os.close(w)
+    assert b"CM101" in cio.read_setting_bytes("/dev/fd/%d" % r, 1000)
+    os.close(r)
+    r, w = os.pipe()  # the writer stays open and silent
+    monkeypatch.setattr(cio, "PIPE_SECONDS", 0.2)
+    with pytest.raises(cio.InputError, match="did not finish sending"):
+        cio.read_setting_bytes("/dev/fd/%d" % r, 1000)
+    os.write(w, b"x" * 2000)
+    with pytest.raises(cio.InputError, match="file too large"):
+        cio.read_setting_bytes("/dev/fd/%d" % r, 1000)
+    os.close(w)
+    os.close(r)
 
 
 def test_a_huge_config_is_refused(tmp_path, monkeypatch):
