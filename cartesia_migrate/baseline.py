@@ -30,8 +30,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, List, Tuple
 
-from .io import write_atomic
+from .io import InputError, NotWritten, read_setting_bytes, write_atomic
 from .redact import redact
+
+#: a baseline larger than this is refused (a device or a runaway file would fill the memory)
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
 
 FORMAT_KEY = "cartesia-migrate-baseline"
 VERSION = 1
@@ -61,15 +64,29 @@ def write(file: str, findings: Iterable) -> int:
         entries.append({"code": code, "path": path, "fingerprint": fp, "message": redact(f.message)})
     entries.sort(key=lambda e: (e["path"], e["code"], e["fingerprint"]))
     data = json.dumps({FORMAT_KEY: VERSION, "findings": entries}, indent=2, ensure_ascii=False) + "\n"
+    # a non-UTF-8 file name is a lone surrogate in its path: written as its JSON escape
+    # (``\udcff``), which reads back as the same path
+    payload = data.encode("utf-8", "backslashreplace")
     folder = os.path.dirname(os.path.abspath(file))
     if not os.path.isdir(folder):
         raise BaselineError("%s: the folder does not exist" % file)
-    if os.path.exists(file):
-        write_atomic(file, data.encode("utf-8"))
+    if os.path.lexists(file):
+        try:
+            write_atomic(file, payload)
+        except (InputError, NotWritten) as e:  # a FIFO, a device, a read-only or hard-linked file
+            raise BaselineError("%s: not written: %s" % (file, e))
     else:
-        with open(file, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(data)
+        try:
+            write_atomic(file, payload, 0o666 & ~_umask())
+        except (InputError, NotWritten) as e:
+            raise BaselineError("%s: not written: %s" % (file, e))
     return len(entries)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @dataclass
@@ -83,14 +100,20 @@ class Baseline:
 
 
 def load(file: str) -> Baseline:
+    """The baseline in ``file``: a regular file or a pipe that sends it (a FIFO nobody writes to
+    or a device is refused, never blocking), at most MAX_BASELINE_BYTES, or BaselineError
+    naming it."""
     try:
-        with open(file, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except FileNotFoundError:
-        raise BaselineError("%s: no such file (create it with --write-baseline)" % file)
-    except OSError as e:
-        raise BaselineError("%s: cannot read: %s" % (file, e.strerror or e))
-    except ValueError as e:
+        raw = read_setting_bytes(file, MAX_BASELINE_BYTES)
+    except InputError as e:
+        if str(e) == "no such file or directory":
+            raise BaselineError("%s: no such file (create it with --write-baseline)" % file)
+        raise BaselineError("%s: cannot read: %s" % (file, e))
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise BaselineError("%s: not valid JSON: nested too deeply" % file)
+    except ValueError as e:  # (UnicodeDecodeError too)
         raise BaselineError("%s: not valid JSON: %s" % (file, e))
     if not isinstance(data, dict) or data.get(FORMAT_KEY) != VERSION or not isinstance(data.get("findings"), list):
         raise BaselineError("%s: not a cartesia-migrate baseline (version %d)" % (file, VERSION))

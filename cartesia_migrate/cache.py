@@ -4,12 +4,19 @@ Keyed by the file's bytes (sha256), its path as shown, the tool version, the
 settings, the enabled rules and the models list in use.  One small JSON file a
 key under ``<user cache dir>/findings``; a corrupt or unreadable entry is a
 miss, never an error.
+
+Nothing that holds an API key is stored: the findings of a file that spells a key (in any
+spelling, see ``redact.find_keys``) are not cached (they are computed again on every run),
+and an entry whose JSON shows a key is not written.  Folders are 0700 and files 0600: the
+findings quote the user's code.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import stat
+import tempfile
 from typing import List, Optional
 
 from . import __version__
@@ -64,10 +71,41 @@ def _plausible(f: Finding) -> bool:
     return True
 
 
+def _mkdirs_private(folder: str) -> None:
+    """``folder`` and its missing parents, created 0700 (umask or not)."""
+    if os.path.isdir(folder):
+        return
+    parent = os.path.dirname(folder)
+    if parent and parent != folder:
+        _mkdirs_private(parent)
+    try:
+        os.mkdir(folder, 0o700)
+        os.chmod(folder, 0o700)
+    except FileExistsError:
+        pass
+
+
+def _private_dir(folder: str) -> None:
+    """A folder of ours (``findings`` and its fan-out folders): 0700, tightened if an older
+    version made it wider."""
+    try:
+        os.mkdir(folder, 0o700)
+        os.chmod(folder, 0o700)
+        return
+    except FileExistsError:
+        pass
+    st = os.lstat(folder)
+    if not stat.S_ISDIR(st.st_mode):
+        raise NotADirectoryError(folder)
+    if stat.S_IMODE(st.st_mode) & 0o077 and st.st_uid == os.geteuid():
+        os.chmod(folder, 0o700)
+
+
 class FindingsCache:
     def __init__(self, root: str) -> None:
         self.dir = os.path.join(root, "findings")
         self._ok = True
+        self._made: set = set()
 
     @classmethod
     def open(cls) -> "FindingsCache":
@@ -75,7 +113,8 @@ class FindingsCache:
 
     def key(self, raw: bytes, settings, models, codes, path: str) -> str:
         h = hashlib.sha256(raw)
-        h.update(("\0".join([__version__, settings.fingerprint(), models.version, ",".join(codes), path])).encode())
+        h.update(("\0".join([__version__, settings.fingerprint(), models.version, ",".join(codes)])).encode())
+        h.update(b"\0" + os.fsencode(path))  # a non-UTF-8 file name is bytes in a surrogate escape
         return h.hexdigest()
 
     def _file(self, key: str) -> str:
@@ -94,16 +133,36 @@ class FindingsCache:
             return None
         return found if all(_plausible(f) for f in found) else None
 
-    def put(self, key: Optional[str], findings: List[Finding]) -> None:
-        if key is None or not self._ok:
+    def put(self, key: Optional[str], findings: List[Finding], secrets=()) -> None:
+        """Store ``findings`` (not when the file holds an API key: ``secrets``)."""
+        if key is None or not self._ok or secrets:
             return
+        from .redact import KEY_RE
+
+        data = json.dumps([_finding_to_json(x) for x in findings])
+        if "sk_car_" in data.lower() and KEY_RE.search(data):
+            return  # a key in a message or an edit: never on disk
         path = self._file(key)
         try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            tmp = "%s.%d.tmp" % (path, os.getpid())
-            with open(tmp, "w", encoding="utf-8") as f:
-                json.dump([_finding_to_json(x) for x in findings], f)
-            os.replace(tmp, path)
+            sub = os.path.dirname(path)
+            if sub not in self._made:
+                if not self._made:
+                    _mkdirs_private(os.path.dirname(self.dir))  # the cache root: created 0700, never chmodded
+                    _private_dir(self.dir)
+                _private_dir(sub)
+                self._made.add(sub)
+            fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp",
+                                       dir=os.path.dirname(path))  # 0600
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
         except OSError:
             self._ok = False  # read-only cache dir: run on without caching
 
@@ -124,7 +183,9 @@ class FindingsCache:
         hit = self.get(self._job_key(job, models))
         return FileResult(job.target.path, findings=hit) if hit is not None else None
 
-    def store_job(self, job, models, findings) -> None:
+    def store_job(self, job, models, findings, secrets=()) -> None:
+        if secrets:
+            return
         self.put(self._job_key(job, models), findings)
 
     def flush(self) -> None:

@@ -13,7 +13,7 @@ from typing import Optional
 import click
 
 from . import __version__, catalog
-from .redact import redact
+from .redact import printable, redact
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_CHOICE = click.Choice(["text", "json", "sarif", "github"], case_sensitive=False)
@@ -29,11 +29,17 @@ class ConfigFailure(click.ClickException):
     exit_code = EXIT_ERROR
 
     def show(self, file=None) -> None:
-        click.echo(redact("cartesia-migrate: error: %s" % self.format_message()), err=True)
+        click.echo(printable(redact("cartesia-migrate: error: %s" % self.format_message())), err=True)
 
 
 def _err(msg: str) -> None:
-    click.echo(redact(msg), err=True)
+    """A message to stderr: keys redacted, control characters escaped (each line)."""
+    click.echo("\n".join(printable(line) for line in redact(msg).split("\n")), err=True)
+
+
+def _file_line(path: str, what: str, reason: str) -> str:
+    """``path: what: reason`` on one line, whatever the file name or the reason hold."""
+    return "%s: %s: %s" % (printable(path), what, printable(reason))
 
 
 class _RedactingGroup(click.Group):
@@ -159,17 +165,21 @@ def _stdin_run(mode: str, opts: dict, unsafe: bool, diff: bool = False):
     codes = [c for c in settings.enabled_codes() if settings.enabled_for(c, name)]
     try:
         source = source_from_bytes(name, raw, python=getattr(handler, "python_encoding", True))
+        from .engine import _secrets
+
         if mode == "check":
-            run.results.append(FileResult(name, findings=handler.analyze(source, settings, models, codes)))
+            found = handler.analyze(source, settings, models, codes)
+            run.results.append(FileResult(name, findings=found, secrets=_secrets(source.text) if found else ()))
         else:
             text, remaining, fixed = fix_text(source, settings, models, codes, unsafe, handler)
             r = FileResult(name, findings=remaining, fixed=fixed, changed=text != source.text, new_text=text,
-                           new_bytes=encode(source, text) if text != source.text else raw)
+                           new_bytes=encode(source, text) if text != source.text else raw,
+                           secrets=_secrets(source.text, text))
             if diff and r.changed:
                 import difflib
 
                 r.diff = "".join(difflib.unified_diff(source.text.splitlines(True), text.splitlines(True),
-                                                      fromfile="a/" + name, tofile="b/" + name))
+                                                      fromfile="a/" + printable(name), tofile="b/" + printable(name)))
             run.results.append(r)
     except Exception as e:  # the input goes back unchanged (an editor would replace its buffer)
         if isinstance(e, InputError):
@@ -220,13 +230,17 @@ def _restore_signals(old: dict) -> None:
 
 
 def _do(mode: str, paths, *, unsafe=False, diff=False, progress=None, **opts):
+    from .redact import remember_run
+
     old_handlers = _stop_like_ctrl_c()
     try:
-        return _do_run(mode, paths, unsafe=unsafe, diff=diff, progress=progress, **opts)
+        run = _do_run(mode, paths, unsafe=unsafe, diff=diff, progress=progress, **opts)
     finally:
         if progress is not None:
             progress.clear()  # before the report (or the error) is printed
         _restore_signals(old_handlers)
+    remember_run(run)  # every output from now on hides the keys the files spell, in any spelling
+    return run
 
 
 def _progress(output_format: str, quiet: bool):
@@ -289,7 +303,7 @@ def _report(run, mode: str, fmt: str, statistics: bool, exit_zero: bool, diff: b
     if diff:
         for r in run.results:
             if r.diff:
-                out.write(redact(r.diff))
+                out.write(redact(_safe_diff(r.diff)))
     elif statistics:
         out.write(redact(_statistics(run, fmt.lower())))
     else:
@@ -298,9 +312,13 @@ def _report(run, mode: str, fmt: str, statistics: bool, exit_zero: bool, diff: b
     out.flush()
     for e in run.errors:
         if fmt != "github":
-            _err("%s: error: %s" % (e.path, e.reason))
+            _err(_file_line(e.path, "error", e.reason))
             if getattr(e, "detail", None) and os.environ.get("CARTESIA_MIGRATE_DEBUG"):
                 _err(e.detail.rstrip("\n"))
+    if fmt != "github":  # (github: workflow warnings in the output)
+        for r in run.results:
+            if r.not_written:
+                _err(_file_line(r.path, "not fixed", r.not_written))
     findings = run.findings
     if fmt == "text" and mode == "fix" and not diff and not statistics and not quiet:
         from .readiness import fix_report
@@ -317,6 +335,23 @@ def _report(run, mode: str, fmt: str, statistics: bool, exit_zero: bool, diff: b
     if diff and run.changed_files and not exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+_DIFF_HEADER = ("--- ", "+++ ")
+
+
+def _safe_diff(diff: str) -> str:
+    """A diff for a terminal: file names in the headers escaped (a newline in a name would
+    forge a line), terminal control characters of the code escaped (tabs, form feeds and
+    line ends stay: the diff still applies to ordinary code)."""
+    from .redact import printable_code
+
+    out = []
+    for line in diff.splitlines(True):
+        body = line.rstrip("\r\n")
+        end = line[len(body):]
+        out.append((printable(body) if line.startswith(_DIFF_HEADER) else printable_code(body)) + end)
+    return "".join(out)
 
 
 def _statistics(run, fmt: str = "text") -> str:
@@ -337,7 +372,7 @@ def _baseline(run, baseline: Optional[str], write_baseline: Optional[str], quiet
             raise UsageError(str(e) if isinstance(e, bl.BaselineError) else "%s: %s" % (write_baseline, e))
         _err("cartesia-migrate: models: %s" % run.models_source)
         for e in run.errors:
-            _err("%s: error: %s" % (e.path, e.reason))
+            _err(_file_line(e.path, "error", e.reason))
         _err("Wrote %d finding%s to the baseline %s." % (n, "" if n == 1 else "s", write_baseline))
         return EXIT_ERROR if run.errors else EXIT_CLEAN
     if baseline:
@@ -545,7 +580,7 @@ def models(offline, no_cache, output_format):
                                "models": rows, "pvc_voices": pvc,
                                "pro_voices": sorted(clean(v) for v in ml.pro_voices)}, indent=2))
         return
-    click.echo("Models list: %s" % ml.describe_source(stale_note=False))
+    click.echo(printable("Models list: %s" % ml.describe_source(stale_note=False)))
     click.echo("Knowledge: made %s (%d days ago), cartesia_migrate/models/knowledge.json" % (
         m.knowledge_date(), m.knowledge_age_days()))
     click.echo("Successor order in use (newest stable family first): %s" % " > ".join(clean(f) for f in order))
@@ -581,9 +616,9 @@ def models(offline, no_cache, output_format):
         if target and r["fix"] == "unsafe":
             target += " (inferred: unsafe fix)"
         removed_on = r["removed_on"] or ("unsourced" if r["status"] == "discontinued" else "")
-        click.echo("%-26s %-5s %-7s %-13s %-11s %-22s %s" % (
+        click.echo(printable("%-26s %-5s %-7s %-13s %-11s %-22s %s" % (
             r["id"], r["capability"] or "", r["kind"], r["status"] + ("" if r["on_list"] else "*"),
-            removed_on, ",".join(r["removed_languages"]), target))
+            removed_on, ",".join(r["removed_languages"]), target)))
     click.echo("* not on the list in use: a fix never writes it")
     click.echo("")
     click.echo("Sources:")
@@ -592,7 +627,7 @@ def models(offline, no_cache, output_format):
     if pvc:
         click.echo("Pro Voice Clones (fine-tunes API): %d" % len(pvc))
         for voice, base in pvc.items():
-            click.echo("  %s -> %s" % (voice, base or "(base not stated)"))
+            click.echo(printable("  %s -> %s" % (voice, base or "(base not stated)")))
     if ml.pro_voices:
         click.echo("Pro voices (voices API is_pro, base unknown): %d" % len(ml.pro_voices))
 

@@ -57,10 +57,9 @@ class Settings:
     def enabled_for(self, code: str, path: str) -> bool:
         if not self.enabled(code):
             return False
-        for pattern, codes in self.per_file_ignores:
-            if path_matches(path, pattern, self.root) and any(code.startswith(c) for c in codes):
-                return False
-        return True
+        if not self.per_file_ignores:
+            return True
+        return code not in _per_file_ignores(self.per_file_ignores).ignored(path, self.root)
 
     def enabled_codes(self) -> List[str]:
         return [c for c in catalog.CATALOG if self.enabled(c)]
@@ -71,8 +70,62 @@ class Settings:
 
     def fingerprint(self) -> str:
         """A stable hash of everything that changes findings (for the cache)."""
+        hit = _FINGERPRINTS.get(id(self))
+        if hit is not None and hit[0] is self:
+            return hit[1]
         d = {k: v for k, v in self.__dict__.items() if k not in ("root", "source")}
-        return hashlib.sha256(json.dumps(d, sort_keys=True, default=list).encode()).hexdigest()[:16]
+        fp = hashlib.sha256(json.dumps(d, sort_keys=True, default=list).encode()).hexdigest()[:16]
+        _FINGERPRINTS[id(self)] = (self, fp)
+        return fp
+
+
+_FINGERPRINTS: Dict[int, Tuple[Settings, str]] = {}
+
+
+class _PerFileIgnores:
+    """``per-file-ignores`` compiled once: for each rule code, one regex of all the globs that
+    ignore it (codes ignored by the same globs share it), and per file the set of codes its
+    globs ignore.  (Matching each glob separately, per rule and per file, took minutes for
+    thousands of globs.)"""
+
+    def __init__(self, table: Tuple[Tuple[str, Tuple[str, ...]], ...]) -> None:
+        self.table = table
+        by_code: Dict[str, List[str]] = {}
+        for pattern, codes in table:
+            for code in catalog.CATALOG:
+                if any(code.startswith(c) for c in codes):
+                    by_code.setdefault(code, []).append(pattern)
+        # the matchers are compiled on first use (most runs never need most codes')
+        self._by_code = {code: tuple(patterns) for code, patterns in by_code.items()}
+        self._any = tuple(dict.fromkeys(p for p, _c in table))
+        self._matchers: Dict[str, Any] = {}
+        self._files: Dict[Tuple[str, str], frozenset] = {}
+
+    def _matcher(self, code: str):
+        m = self._matchers.get(code)
+        if m is None:
+            m = self._matchers[code] = globs_matcher(self._any if code == "" else self._by_code[code])
+        return m
+
+    def ignored(self, path: str, root: str) -> frozenset:
+        hit = self._files.get((path, root))
+        if hit is not None:
+            return hit
+        out = frozenset()
+        if self._any and self._matcher("")(path, root):
+            out = frozenset(code for code in self._by_code if self._matcher(code)(path, root))
+        self._files[(path, root)] = out
+        return out
+
+
+_PFI: Dict[int, _PerFileIgnores] = {}
+
+
+def _per_file_ignores(table) -> _PerFileIgnores:
+    hit = _PFI.get(id(table))
+    if hit is None or hit.table is not table:
+        hit = _PFI[id(table)] = _PerFileIgnores(table)
+    return hit
 
 
 def rule_enabled(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
@@ -100,8 +153,7 @@ def globs_matcher(patterns: Tuple[str, ...]):
     m = _MATCHERS.get(patterns)
     if m is not None:
         return m
-    rx = re.compile("|".join("(?:%s)" % fnmatch.translate(os.path.normcase(p)) for p in patterns)) \
-        if patterns else None
+    rx = _compile_globs(patterns)
     normcase = os.path.normcase
 
     def matches(path: str, root: str = ".") -> bool:
@@ -120,6 +172,13 @@ def globs_matcher(patterns: Tuple[str, ...]):
 
     _MATCHERS[patterns] = matches
     return matches
+
+
+def _compile_globs(patterns: Tuple[str, ...]):
+    """One regex for a set of globs (None for none)."""
+    if not patterns:
+        return None
+    return re.compile("|".join("(?:%s)" % fnmatch.translate(os.path.normcase(p)) for p in patterns))
 
 
 def parse_codes(value: str) -> Tuple[str, ...]:
@@ -187,24 +246,56 @@ def settings_from_table(table: dict, root: str, source: str) -> Settings:
     return s
 
 
-def load_file(path: str) -> Optional[Settings]:
-    """Settings from one TOML file, or None when it has no [tool.cartesia-migrate]."""
+#: a configuration file larger than this is refused (``--config /dev/zero`` would read for ever)
+MAX_CONFIG_BYTES = 10 * 1024 * 1024
+
+
+def read_toml(path: str, max_bytes: Optional[int] = None) -> dict:
+    """A TOML file as a dict, or ConfigError naming the file: a regular file or a pipe that
+    sends it (a FIFO nobody writes to or a device is refused: nothing blocks us), at most
+    ``max_bytes``, UTF-8, valid TOML."""
+    from .io import InputError, read_setting_bytes
+
     try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
-    except OSError as e:
-        raise ConfigError("%s: cannot read: %s" % (path, e.strerror or e))
+        raw = read_setting_bytes(path, MAX_CONFIG_BYTES if max_bytes is None else max_bytes)
+    except InputError as e:
+        raise ConfigError("%s: cannot read: %s" % (path, e))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ConfigError("%s: invalid TOML: not UTF-8 (invalid byte 0x%02x at offset %d)"
+                          % (path, raw[e.start], e.start))
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError("%s: invalid TOML: %s" % (path, e))
+    except RecursionError:
+        raise ConfigError("%s: invalid TOML: nested too deeply" % path)
+
+
+def load_file(path: str) -> Optional[Settings]:
+    """Settings from one TOML file, or None when it has no [tool.cartesia-migrate]."""
+    data = read_toml(path)
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        if os.path.basename(path) == "pyproject.toml":
+            raise ConfigError("%s: invalid pyproject.toml: `tool` must be a table, not %s"
+                              % (path, _toml_type(tool)))
+        tool = {}
     if os.path.basename(path) == "pyproject.toml" or "tool" in data:
-        table = data.get("tool", {}).get(SECTION)
+        table = tool.get(SECTION)
         if table is None:
             return None
     else:  # a dedicated config file: the table may be top level
-        table = data.get("tool", {}).get(SECTION, data)
+        table = tool.get(SECTION, data)
     if not isinstance(table, dict):
         raise ConfigError("%s: [tool.%s] must be a table" % (path, SECTION))
     return settings_from_table(table, os.path.dirname(os.path.abspath(path)), path)
+
+
+def _toml_type(value) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a float", str: "a string",
+            list: "an array"}.get(type(value), "a %s" % type(value).__name__)
 
 
 @dataclass

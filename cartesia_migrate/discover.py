@@ -15,7 +15,9 @@ from typing import Dict, Iterator, List, Optional, Tuple
 import pathspec
 
 from .config import ConfigError, Resolver, globs_matcher
-from .io import os_reason
+from .io import InputError, os_reason, read_bytes
+
+MAX_GITIGNORE_BYTES = 10 * 1024 * 1024
 from .filetypes import includes_of, kind_of
 
 
@@ -37,11 +39,11 @@ def _gitignore(folder: str) -> Optional[pathspec.PathSpec]:
     p = os.path.join(folder, ".gitignore")
     if not os.path.isfile(p):  # absent, or a FIFO/device: never opened
         return None
-    try:
-        with open(p, encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
-    except OSError:
+    try:  # read_bytes: a regular file only (never blocks), bounded in size
+        raw, _st = read_bytes(p, MAX_GITIGNORE_BYTES)
+    except InputError:
         return None
+    lines = raw.decode("utf-8", "replace").splitlines()
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 

@@ -26,7 +26,7 @@ from . import catalog, registry
 from .config import ConfigError, Overrides, Resolver, Settings
 from .discover import Target, discover
 from .finding import Edit, FileError, FileResult, Finding, Fix
-from .io import FileChanged, InputError, Source, TooDeep, encode, read_source, write_atomic
+from .io import FileChanged, InputError, NotWritten, Source, TooDeep, encode, read_source, write_atomic
 from .suppress import Suppressions, skip_file
 
 #: above this many files to parse, parse in worker processes
@@ -795,22 +795,29 @@ def _run_job_once(job: Job, models, cache=None) -> FileResult:
                 return FileResult(path, findings=hit)
         if job.mode == "check":
             findings = handler.analyze(source, job.settings, models, codes)
+            secrets = _secrets(source.text) if findings else ()
             if cache is not None:
-                cache.put(cache_key, findings)
-            return FileResult(path, findings=findings)
+                cache.put(cache_key, findings, secrets)
+            return FileResult(path, findings=findings, secrets=secrets)
         applied: List[Finding] = []
         new_text, remaining, fixed = fix_text(source, job.settings, models, codes, job.unsafe, handler, applied)
         result = FileResult(path, findings=remaining, fixed=fixed, applied=applied)
+        if new_text != source.text or remaining:
+            result.secrets = _secrets(source.text, new_text)
         if new_text != source.text:
             result.changed = True
             if job.mode == "diff":
                 result.diff = "".join(difflib.unified_diff(
                     source.text.splitlines(True), new_text.splitlines(True),
-                    fromfile="a/" + path.lstrip("/"), tofile="b/" + path.lstrip("/")))
+                    fromfile="a/" + _shown(path), tofile="b/" + _shown(path)))
             else:
                 _guard_write(job.target)
-                write_atomic(path, encode(source, new_text), source.mode,
-                             expect=getattr(source, "identity", None))
+                try:
+                    write_atomic(path, encode(source, new_text), source.mode,
+                                 expect=getattr(source, "identity", None))
+                except NotWritten as e:  # nothing written: every finding is still there
+                    return FileResult(path, findings=handler.analyze(source, job.settings, models, codes),
+                                      secrets=result.secrets, not_written=str(e))
         elif cache is not None and not remaining:
             cache.put(cache_key, [])
         return result
@@ -830,6 +837,23 @@ def _run_job_once(job: Job, models, cache=None) -> FileResult:
             path, "internal error: %s%s (run with --verbose for the traceback)" % (
                 type(e).__name__, ": " + first if first else ""),
             detail=traceback.format_exc()))
+
+
+def _shown(path: str) -> str:
+    """A file name for a diff header: one line, whatever it holds."""
+    from .redact import printable
+
+    return printable(path.lstrip("/"))
+
+
+def _secrets(*texts: str) -> tuple:
+    """The API keys ``texts`` spell, in any spelling (outputs hide them; the cache skips them)."""
+    from .redact import find_keys
+
+    keys = set()
+    for t in texts:
+        keys |= find_keys(t)
+    return tuple(sorted(keys))
 
 
 def _guard_write(target: Target) -> None:
@@ -919,7 +943,19 @@ def _passes_gate(job: Job, gates: dict, sizes: Dict[str, int]) -> bool:
             data = f.read()
     except OSError:
         return True
+    wide = _wide_text(data)
+    if wide is not None:  # UTF-16/32: what it says, not its bytes (run_job names it)
+        data = wide.encode("utf-8", "replace")
     return g.search(data) is not None
+
+
+def _wide_text(data: bytes) -> Optional[str]:
+    from .io import wide_encoding
+
+    enc = wide_encoding(data)
+    if enc is None:
+        return None
+    return data.decode(enc.lower().replace("-", ""), "replace")
 
 
 MAX_GATE_BYTES = 10 * 1024 * 1024
@@ -968,7 +1004,7 @@ def _execute(job_list: List[Job], models, cache, jobs: Optional[int],
                         zip(todo, ex.map(_run_job_in_worker, [j for _, j in todo], chunksize=chunk)), 1):
                     results[i] = r
                     if cache is not None and r.error is None and j.mode == "check":
-                        cache.store_job(j, models, r.findings)
+                        cache.store_job(j, models, r.findings, r.secrets)
                     tick(n, len(todo))
             except KeyboardInterrupt:  # no new file is started; the running ones finish whole
                 ex.shutdown(wait=True, cancel_futures=True)

@@ -74,3 +74,7 @@ class FileResult:
     #: stdin fix: the bytes to print (the input's own encoding, BOM and newlines)
     new_bytes: Optional[bytes] = None
     applied: list = field(default_factory=list)  # findings whose fixes were applied (fix mode)
+    #: the API keys the file spells (any spelling): every output hides them (redact.remember)
+    secrets: tuple = ()
+    #: fix mode: why the fixes were not written (a hard-linked or read-only file), else None
+    not_written: Optional[str] = None

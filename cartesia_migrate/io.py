@@ -13,6 +13,15 @@ left behind.  Only SIGKILL (or a power cut) can leave a temp file; it is named
 ``.cartesia-migrate-<pid>-*.tmp`` and the next run that writes into that folder removes
 the ones whose process is gone.  A file that changed on disk since it was read is not
 overwritten (:class:`FileChanged`): the caller reads it again.
+
+Files that cannot be written with that promise are not written (:class:`NotWritten`, the
+reason in one line; the caller reports the file as not fixed):
+
+- a file with several hard links: replacing it would leave the other names on the old
+  content, and rewriting it in place is not atomic (a kill between the write and the
+  truncation leaves the new text followed by the old tail under every name);
+- a file whose mode denies us writing (``chmod a-w``), even as root, who bypasses it: as
+  ruff and Black do, a read-only file is left alone.
 """
 from __future__ import annotations
 
@@ -42,6 +51,34 @@ class TooDeep(InputError):
 
 class FileChanged(Exception):
     """The file on disk is no longer the one that was read: it was not overwritten."""
+
+
+class NotWritten(Exception):
+    """The file is deliberately not written (hard links, read-only); str(self) says why."""
+
+
+def refuse_reason(st: os.stat_result) -> Optional[str]:
+    """Why a file with this ``stat`` must not be rewritten, or None."""
+    if not _mode_allows_writing(st):
+        return ("read-only (mode %04o); not rewritten: make it writable (chmod u+w) to fix it"
+                % stat.S_IMODE(st.st_mode))
+    if st.st_nlink > 1:
+        return ("it has %d hard links: replacing it would split them and rewriting it in place "
+                "cannot be made atomic; not rewritten (fix one name after `cp NAME tmp && mv tmp NAME`)"
+                % st.st_nlink)
+    return None
+
+
+def _mode_allows_writing(st: os.stat_result) -> bool:
+    """The permission bits, as for a process that cannot bypass them (root can: not us)."""
+    if not hasattr(os, "geteuid"):  # pragma: no cover - Windows: the read-only attribute
+        return bool(st.st_mode & stat.S_IWRITE)
+    uid = os.geteuid()
+    if uid == 0 or uid == st.st_uid:
+        return bool(st.st_mode & stat.S_IWUSR)
+    if st.st_gid == os.getegid() or st.st_gid in os.getgroups():
+        return bool(st.st_mode & stat.S_IWGRP)
+    return bool(st.st_mode & stat.S_IWOTH)
 
 
 #: (device, inode, size, mtime in ns) of the file as it was read
@@ -152,8 +189,77 @@ def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> Tuple[bytes, os.stat_re
         os.close(fd)
 
 
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+              (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
+
+
+def wide_encoding(raw: bytes) -> Optional[str]:
+    """"UTF-16" or "UTF-32" for bytes that start with that byte order mark, else None."""
+    for bom, name in _WIDE_BOMS:
+        if raw.startswith(bom):
+            return name
+    return None
+
+
+#: how long a pipe given as a configuration file may take to send it all
+PIPE_SECONDS = 30.0
+
+
+def read_setting_bytes(path: str, max_bytes: int) -> bytes:
+    """The bytes of a settings file named on the command line (``--config``, ``--baseline``).
+
+    A regular file is read as by :func:`read_bytes`.  A pipe is read too (``--config
+    <(...)``, ``/dev/stdin``), without ever blocking: it is opened non-blocking, read until
+    its end within PIPE_SECONDS and ``max_bytes``, and one that sends nothing (a FIFO nobody
+    writes to) is refused.  Devices (``/dev/zero``) and sockets are refused unopened."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return read_bytes(path, max_bytes)[0]  # the reason, as read_bytes words it
+    if not stat.S_ISFIFO(st.st_mode):
+        return read_bytes(path, max_bytes)[0]
+    import select
+    import time
+
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError as e:
+        raise InputError(os_reason(e))
+    try:
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            raise InputError("not a regular file (FIFO, socket or device); not read")
+        chunks = []
+        size = 0
+        deadline = time.monotonic() + PIPE_SECONDS
+        while True:
+            try:  # (a FIFO no writer ever opened is at its end at once; select would not say so)
+                chunk = os.read(fd, 1 << 16)
+            except BlockingIOError:  # a writer, nothing sent yet: wait for it, within the deadline
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([fd], [], [], left)[0]:
+                    raise InputError("a pipe that did not finish sending within %g s; not read" % PIPE_SECONDS)
+                continue
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > max_bytes:
+                raise InputError("file too large (more than %d bytes)" % max_bytes)
+        if not size:
+            raise InputError("a FIFO or pipe with nothing to read (nobody writes to it); not read")
+        return b"".join(chunks)
+    except OSError as e:
+        raise InputError(os_reason(e))
+    finally:
+        os.close(fd)
+
+
 def decode_python(raw: bytes) -> "tuple[str, str, bool]":
     """Decode Python source bytes: returns (text, encoding, has_bom)."""
+    wide = wide_encoding(raw)
+    if wide is not None:  # (CPython cannot run it either)
+        raise InputError("encoded as %s (byte order mark): Python source must be UTF-8 or declare an "
+                         "ASCII-compatible encoding (PEP 263); save it as UTF-8" % wide)
     if b"\x00" in raw:
         raise InputError("binary file (contains NUL bytes at offset %d)" % raw.index(b"\x00"))
     bom = raw.startswith(codecs.BOM_UTF8)
@@ -196,6 +302,9 @@ _NEWLINES = re.compile(rb"\r\n|\r|\n")
 
 def decode_text(raw: bytes) -> "tuple[str, str, bool]":
     """Decode a non-Python text file (config, notebook): UTF-8, BOM kept aside."""
+    wide = wide_encoding(raw)
+    if wide is not None:
+        raise InputError("encoded as %s (byte order mark); only UTF-8 is read: save it as UTF-8" % wide)
     if b"\x00" in raw:
         raise InputError("binary file (contains NUL bytes at offset %d)" % raw.index(b"\x00"))
     bom = raw.startswith(codecs.BOM_UTF8)
@@ -319,42 +428,20 @@ def write_atomic(path: str, data: bytes, mode: Optional[int] = None,
         raise InputError("not a regular file any more; not written")
     if expect is not None and identity_of(st) != expect:
         raise FileChanged("the file changed on disk while being fixed")
+    if st is not None:
+        why = refuse_reason(st)
+        if why is not None:
+            raise NotWritten(why)
     if mode is None:
         mode = stat.S_IMODE(st.st_mode) if st is not None else 0o644
     if folder not in _swept:
         _swept.add(folder)
         sweep_stale_temp_files(folder)
-    if st is not None and st.st_nlink > 1:
-        _rewrite_in_place(real, data, expect)
-        return
     try:
         _replace(real, folder, data, mode, st, expect)
     except OSError as e:
         raise InputError("cannot write: %s; file left unchanged" % os_reason(e))
     _fsync_dir(folder)
-
-
-def _rewrite_in_place(real: str, data: bytes, expect: Optional[Identity]) -> None:
-    """A file with several hard links: a rename would leave the other names on the old
-    content, so it is rewritten in place (mode, owner and links stay).  The space is
-    reserved first, so a full disk leaves the file unchanged."""
-    with signals_held():
-        try:
-            with open(real, "r+b") as f:
-                now = os.fstat(f.fileno())
-                if expect is not None and identity_of(now) != expect:
-                    raise FileChanged("the file changed on disk while being fixed")
-                if len(data) > now.st_size:
-                    if hasattr(os, "posix_fallocate"):
-                        os.posix_fallocate(f.fileno(), 0, len(data))
-                    else:  # pragma: no cover - macOS / Windows
-                        f.truncate(len(data))
-                f.write(data)
-                f.truncate(len(data))
-                f.flush()
-                os.fsync(f.fileno())
-        except OSError as e:
-            raise InputError("cannot write: %s; file left unchanged" % os_reason(e))
 
 
 def _replace(real: str, folder: str, data: bytes, mode: int, st: Optional[os.stat_result],
@@ -378,13 +465,16 @@ def _replace(real: str, folder: str, data: bytes, mode: int, st: Optional[os.sta
                     os.fchmod(f.fileno(), mode)
             if not hasattr(os, "fchmod"):  # pragma: no cover - Windows
                 os.chmod(tmp, mode)
-            if expect is not None:  # narrow the window: check again right before the swap
+            if st is not None:  # narrow the window: check again right before the swap
                 try:
                     now = os.stat(real)
                 except FileNotFoundError:
                     raise FileChanged("the file was removed while being fixed")
-                if identity_of(now) != expect:
+                if expect is not None and identity_of(now) != expect:
                     raise FileChanged("the file changed on disk while being fixed")
+                why = refuse_reason(now)  # linked (ln) or made read-only meanwhile
+                if why is not None:
+                    raise NotWritten(why)
             os.replace(tmp, real)
         except BaseException:
             try:

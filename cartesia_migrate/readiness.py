@@ -144,7 +144,9 @@ def statistics_json(findings, today: Optional[str] = None) -> str:
 # what fix did
 
 
-def _why_left(f, unsafe: bool) -> str:
+def _why_left(f, unsafe: bool, not_written=frozenset()) -> str:
+    if f.fix is not None and f.path in not_written:
+        return "file not rewritten (hard-linked or read-only: see the line above)"
     if f.fix is None:
         return "no automatic fix (the message says what to do)"
     if f.fix.applicability != catalog.SAFE and not unsafe:
@@ -165,8 +167,9 @@ def fix_report(run, unsafe: bool) -> str:
     left = run.findings
     if left:
         reasons: "OrderedDict[str, Counter]" = OrderedDict()
+        not_written = {r.path for r in run.results if getattr(r, "not_written", None)}
         for f in left:
-            reasons.setdefault(_why_left(f, unsafe), Counter())[f.code] += 1
+            reasons.setdefault(_why_left(f, unsafe, not_written), Counter())[f.code] += 1
         lines.append("Left %s:" % _plural(len(left), "finding"))
         for why, codes in reasons.items():
             lines.append("  %s: %s" % (", ".join("%s x%d" % (c, n) if n > 1 else c

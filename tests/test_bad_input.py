@@ -288,7 +288,7 @@ def test_bad_top_level_config_is_one_line(tmp_path):
             % (tmp_path / "pyproject.toml")], r.err
     assert (tmp_path / "a.py").read_text() == BAD_MODEL
     r = invoke("check", "--offline", "--config", str(tmp_path), "a.py", cwd=tmp_path)  # a folder
-    assert r.code == 2 and "cannot read: Is a directory" in r.err and "Traceback" not in r.err
+    assert r.code == 2 and "cannot read: is a directory" in r.err and "Traceback" not in r.err
     # --config may name a pipe (process substitution): it is read, not refused
     r = run_cli("check", "--offline", "--config", "/dev/stdin", "a.py", cwd=tmp_path,
                 input=b'[tool.cartesia-migrate]\nignore = ["CM101"]\n')

@@ -8,6 +8,7 @@ from tests.inproc import invoke
 from cartesia_migrate.config import Settings
 from cartesia_migrate.engine import check_source, fix_source
 from cartesia_migrate.filetypes import kind_of
+from cartesia_migrate.io import InputError
 from cartesia_migrate.handlers.config_files import ConfigHandler, file_format, is_model_key
 
 CM1 = Settings(select=("CM1",))
@@ -187,12 +188,17 @@ def test_toml_arrays_of_tables_and_dotted_keys():
     assert codes(text, "x.toml") == [("CM105", (3, 10)), ("CM101", (5, 10)), ("CM101", (6, 17))]
 
 
-def test_files_that_are_not_their_format_are_skipped(tmp_path):
+def test_files_that_are_not_their_format_are_named_when_they_mention_a_model(tmp_path):
+    """Invalid JSON/TOML that mentions a model ID cannot be checked: named, exit 2 (issue 18;
+    it used to pass as clean).  Binary files and files that mention no model are skipped."""
     (tmp_path / "tpl.json").write_text('{"model": "sonic-english", {{ oops }}', encoding="utf-8")
     (tmp_path / "bad.toml").write_text('model = "sonic-english\n', encoding="utf-8")
     (tmp_path / "bin.json").write_bytes(b'{"model": "sonic-english"}\x00\xff')
+    (tmp_path / "other.json").write_text('{"name": {{ oops }}', encoding="utf-8")
     r = invoke("check", str(tmp_path), "--no-cache", "--select", "CM1")
-    assert r.code == 0, r.out + r.err
+    assert r.code == 2, r.out + r.err
+    errors = sorted(os.path.basename(line.split(": error: ")[0]) for line in r.err.splitlines() if ": error: " in line)
+    assert errors == ["bad.toml", "tpl.json"], r.err
 
 
 def test_large_and_unrelated_config_files_are_not_read(tmp_path):
@@ -249,7 +255,11 @@ def test_any_text_is_read_without_errors_and_fixes_stay_in_place(text, name):
 
     _os.environ["CARTESIA_MIGRATE_DEBUG"] = "1"  # a reader bug must fail this test, not be skipped
     try:
-        found = check_source(text, name, CM1)
+        try:
+            found = check_source(text, name, CM1)
+        except InputError as e:  # invalid JSON/TOML that mentions a model ID is named, not passed
+            assert str(e).startswith(("invalid JSON: ", "invalid TOML: ")) and "sonic" in text, e
+            return
         new, _ = fix_source(text, name, CM1, unsafe=True)
     finally:
         del _os.environ["CARTESIA_MIGRATE_DEBUG"]

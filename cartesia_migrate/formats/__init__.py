@@ -10,7 +10,8 @@ FORMATS = ("text", "json", "sarif", "github")
 
 
 def render(fmt: str, run, **kw) -> str:
-    from ..redact import redact
+    from ..redact import redact, remember_run
 
+    remember_run(run)  # the keys the files spell, in any spelling
     mod = importlib.import_module("%s.%s_format" % (__name__, fmt))
     return redact(mod.render(run, **kw))

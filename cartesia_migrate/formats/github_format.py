@@ -1,9 +1,12 @@
 """GitHub Actions workflow commands: ``::error file=...,line=...::message``."""
 from __future__ import annotations
 
+from ..redact import printable
+
 
 def _escape_data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # the workflow command escapes first, then the other control characters (escape sequences)
+    return printable(s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_prop(s: str) -> str:
@@ -22,4 +25,8 @@ def render(run, **_kw) -> str:
     for e in run.errors:
         out.append("::error file=%s,title=%s::%s" % (_escape_prop(e.path), "cartesia-migrate",
                                                      _escape_data(e.reason)))
+    for r in getattr(run, "results", ()):
+        if getattr(r, "not_written", None):
+            out.append("::warning file=%s,title=%s::%s" % (_escape_prop(r.path), "cartesia-migrate",
+                                                           _escape_data("not fixed: " + r.not_written)))
     return "\n".join(out) + ("\n" if out else "")

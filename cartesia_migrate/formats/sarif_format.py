@@ -64,6 +64,9 @@ def render(run, **_kw) -> str:
     notifications = [{"level": "error", "message": {"text": "%s: %s" % (e.path, e.reason)},
                       "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(e.path)}}}]}
                      for e in run.errors]
+    notifications += [{"level": "warning", "message": {"text": "%s: not fixed: %s" % (r.path, r.not_written)},
+                       "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(r.path)}}}]}
+                      for r in getattr(run, "results", ()) if getattr(r, "not_written", None)]
     doc = {
         "$schema": SCHEMA,
         "version": "2.1.0",

@@ -783,6 +783,9 @@ def analyze_config(source: Source, settings, models, codes, fmt: Optional[str] =
     try:
         scan = SCANNERS[fmt](text)
     except (_Skip, RecursionError):
+        why = _unreadable(fmt, text)
+        if why is not None:  # it mentions a model ID and cannot be read: say so, as for bad Python
+            raise InputError("%s; it mentions a model ID and could not be checked" % why)
         return []
     except Exception:  # a shape our readers do not expect: not a file to judge (nor to fail the run on)
         if os.environ.get("CARTESIA_MIGRATE_DEBUG"):
@@ -830,6 +833,46 @@ def analyze_config(source: Source, settings, models, codes, fmt: Optional[str] =
     return out
 
 
+def _unreadable(fmt: str, text: str) -> Optional[str]:
+    """Why a JSON or TOML file is not valid (one line), or None (valid, or another format:
+    our scanners skip shapes they do not follow, that is not the file's fault)."""
+    from ..config import tomllib
+
+    try:
+        if fmt == "json":
+            try:
+                json.loads(text)
+            except ValueError as e:
+                try:  # comments and trailing commas (tsconfig, VS Code settings) are read too
+                    _jsonspan.parse(text, lenient=True)
+                except _jsonspan.JSONSpanError:
+                    return "invalid JSON: %s" % str(e).splitlines()[0]
+        elif fmt == "toml":
+            try:
+                tomllib.loads(text)
+            except tomllib.TOMLDecodeError as e:
+                return "invalid TOML: %s" % str(e).splitlines()[0]
+    except RecursionError:
+        return "invalid %s: nested too deeply" % fmt.upper()
+    if fmt == "json":
+        try:
+            _jsonspan.parse(text, lenient=True)
+        except _jsonspan.JSONSpanError as e:
+            if "too deeply" in str(e):
+                return "invalid JSON: nested too deeply to check"
+    return None
+
+
+def _wide(raw: bytes) -> Optional[Tuple[str, str]]:
+    """(encoding, text) of a UTF-16/UTF-32 file with a byte order mark, else None."""
+    from ..io import wide_encoding
+
+    name = wide_encoding(raw)
+    if name is None:
+        return None
+    return name, raw.decode(name.lower().replace("-", ""), "replace")
+
+
 class ConfigHandler:
     kind = KIND
     python_encoding = False
@@ -857,6 +900,12 @@ class ConfigHandler:
             raise
         except OSError as e:  # pragma: no cover - older io module
             raise InputError(e.strerror or str(e))
+        wide = _wide(raw)
+        if wide is not None:  # UTF-16/32: named when it mentions a model ID (we read UTF-8 only)
+            if _maybe_model(wide[1]):
+                raise InputError("encoded as %s (byte order mark); only UTF-8 is read: save it as UTF-8 "
+                                 "to check it (it mentions a model ID)" % wide[0])
+            return None
         low = raw.lower()
         from ..rules._model_ids import GATE_TOKENS
 
