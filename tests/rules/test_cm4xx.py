@@ -1064,7 +1064,7 @@ def test_all_rules_together_converge_and_are_idempotent():
             for event in client.tts.generate_sse(model_id="sonic-2", transcript=text, voice="a0e99841",
                                         output_format=FMT):
                 if event.type == "chunk":
-                    yield event.audio
+                    yield event.audio or b""
 
 
         def token() -> str:
