@@ -1446,3 +1446,83 @@ def test_cm402_keywords_generate_sse_lacks_and_event_loops():
     src = head + "for e in c.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F): play(e.audio)\n"
     [f] = findings(src, "CM402")
     assert f.fix is None
+
+
+def test_cm415_none_sides_are_dropped_and_unknown_keywords_block():
+    head = "from cartesia import Cartesia\nclient = Cartesia(api_key=K)\n"
+    src = head + d("""
+        a = client.infill.bytes(left_audio=f, right_audio=None, model_id=M, transcript="t", voice_id=V,
+                                output_format_container="wav", output_format_sample_rate=44100)
+        b = client.tts.infill(left_audio=None, right_audio=f, transcript="t", voice_id=V)
+        ok = client.tts.infill(left_audio=f, right_audio=g, transcript="t", voice_id=V)
+        """)
+    fs = findings(src, "CM415")
+    assert [f.location[0] for f in fs] == [3, 5]
+    assert all(f.fix.applicability == "safe" for f in fs)
+    assert "`right_audio=None` dropped" in fs[0].message and "`left_audio=None` is dropped" in fs[1].message
+    out = fixed(src, "CM415")
+    assert (
+        'a = client.tts.infill(left_audio=f, model_id=M, transcript="t", voice_id=V,\n'
+        + " " * 24
+        + 'output_format={"container": "wav", "sample_rate": 44100}).iter_bytes()\n'
+    ) in out
+    assert 'b = client.tts.infill(right_audio=f, transcript="t", voice_id=V)\n' in out
+    compile(out, "app.py", "exec")
+    for call in (
+        "client.infill.bytes(left_audio=f, weird=1)",
+        "client.tts.infill(left_audio_path='a.wav', transcript='t', experimental_voice_controls={})",
+    ):
+        [f] = findings(head + "x = " + call + "\n", "CM415")
+        assert f.fix is None and "has no `" in f.message and "not fixed: not fixed" not in f.message, f.message
+
+
+def test_cm408_event_type_reads_and_keywords():
+    src = d("""
+        import base64
+        from cartesia import Cartesia
+        client = Cartesia(api_key=KEY)
+        for chunk in client.voice_changer.sse(clip=f, voice_id=V):
+            if chunk.type == "chunk":
+                out.write(base64.b64decode(chunk.data))
+            elif chunk.type == "done":
+                break
+        for ev in client.voice_changer.generate_sse(clip=f, voice_id=V):
+            if (ev.type != "chunk"):
+                continue
+            log(ev.type)
+        for other in stream_of_something():
+            if other.type == "chunk":
+                pass
+        """)
+    fs = findings(src, "CM408")
+    assert [f.location[0] for f in fs] == [4, 5, 7, 10, 12]
+    out = fixed(src, "CM408")
+    assert out == src.replace(".voice_changer.sse(", ".voice_changer.generate_sse(").replace(
+        'if chunk.type == "chunk":', "if not chunk.done:"
+    ).replace(
+        'elif chunk.type == "done":', 'elif getattr(chunk, "type", "done" if chunk.done else "chunk") == "done":'
+    ).replace('if (ev.type != "chunk"):', "if (ev.done):").replace(
+        "log(ev.type)", 'log(getattr(ev, "type", "done" if ev.done else "chunk"))'
+    )
+    assert 'if other.type == "chunk":' in out
+    # a keyword 4.2.0 lacks blocks the rename
+    [f] = findings("from cartesia import Cartesia\nc = Cartesia(api_key=K)\nc.voice_changer.bytes(clip=f, x=1)\n",
+                   "CM408")
+    assert f.fix is None and "has no `x=`" in f.message
+
+
+def test_cm408_event_type_fix_runs_on_4_2_0_events():
+    """The rewritten tests give 2.x's ``type`` for every event 4.2.0 parses (built from its own types)."""
+    from cartesia.types.voice_changer_sse_event import VoiceChangerSSEChunk, VoiceChangerSSEDone, VoiceChangerSSEError
+
+    events = [
+        VoiceChangerSSEChunk.construct(data="AA==", done=False, sample_rate=44100, status_code=206, step_time=1.0),
+        VoiceChangerSSEDone.construct(done=True, status_code=200),
+        VoiceChangerSSEError.construct(done=True, message="m", request_id="r", status_code=400, title="t", type="error"),
+    ]
+    got = [(not ev.done, getattr(ev, "type", "done" if ev.done else "chunk")) for ev in events]
+    assert got == [(True, "chunk"), (False, "done"), (False, "error")]
+    import pytest as _pytest
+
+    with _pytest.raises(AttributeError):
+        events[0].type  # what the 2.x loop read
