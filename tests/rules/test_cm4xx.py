@@ -1857,3 +1857,36 @@ def test_cm403_stream_false_result_and_flush():
         """)
     [f] = findings(src, "CM403")
     assert f.fix is None and "`ctx.flush()` has no 4.x equivalent" in f.message
+
+
+def test_cm407_4x_return_values_used_in_older_shapes():
+    src = d("""
+        from cartesia import Cartesia
+        client = Cartesia(api_key=K)
+        voice = client.voices.get(id=V)
+        print(voice["name"], len(voice["embedding"]), voice.embedding, voice["odd"])
+        label = "public" if voice.is_public else "private"
+        shown = not voice.is_public
+        flag = voice.is_public == wanted
+        voices = client.voices.list()
+        print(len(voices), voices[0])
+        for v in voices:
+            print(v["id"])
+        for page in voices.iter_pages():
+            print(page.items)
+        other = {"name": 1}
+        print(other["name"], len(other))
+        """)
+    fs = findings(src, "CM407")
+    got = [(f.location[0], f.fix is not None) for f in fs]
+    assert got == [(4, True), (4, False), (4, False), (4, False), (5, True), (6, True), (7, True), (9, True),
+                   (9, False), (11, True), (13, True)], got
+    assert all(f.fix.applicability == "unsafe" for f in fs if f.fix)
+    out = fixed(src, "CM407", unsafe=True)
+    assert 'print(voice.name, len(voice["embedding"]), voice.embedding, voice["odd"])' in out
+    assert 'label = "public" if voice.access == "public" else "private"' in out
+    assert 'shown = not voice.access == "public"' in out
+    assert 'flag = (voice.access == "public") == wanted' in out
+    assert "print(len(list(voices)), voices[0])" in out and 'print(v.id)' in out and "print(page.data)" in out
+    assert 'print(other["name"], len(other))' in out
+    compile(out, "app.py", "exec")
