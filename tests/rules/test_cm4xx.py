@@ -346,7 +346,11 @@ def test_cm401_loop_that_consumes_chunks_keeps_streaming():
 """,
     ).replace(
         "chunks = client.tts.bytes(model_id=\"m\", transcript=text, voice=VOICE, output_format=FMT)",
-        "chunks = client.tts.generate(model_id=\"m\", transcript=text, voice=VOICE, output_format=FMT).iter_bytes()",
+        "chunks = client.tts.with_streaming_response.generate(model_id=\"m\", transcript=text, voice=VOICE, "
+        "output_format=FMT)",
+    ).replace(
+        "    for c in chunks:\n        pass\n",
+        "    with chunks as response_2:\n        for c in response_2.iter_bytes():\n            pass\n",
     ).replace(
         "old = [c for c in client.tts.bytes(model_id=\"m\", transcript=text, voice_id=VOICE, output_format=FMT)]",
         "old = [c for c in client.tts.generate(model_id=\"m\", transcript=text, voice_id=VOICE, "
@@ -354,6 +358,22 @@ def test_cm401_loop_that_consumes_chunks_keeps_streaming():
     )
     assert "# play as it comes\n    with " in out
     compile(out, "app.py", "exec")
+
+
+def test_cm401_streamed_variable_needs_exactly_one_loop_in_its_scope():
+    head = "from cartesia import Cartesia\nclient = Cartesia(api_key=K)\n"
+    call = "client.tts.bytes(model_id=M, transcript=T, voice=V, output_format=F)"
+    for body in (
+        "out = %s\nfor c in out:\n    a(c)\nfor c in out:\n    b(c)\n" % call,  # iterated twice
+        "out = %s\nsave(out)\n" % call,  # passed on
+        "out = %s\ndef f():\n    for c in out:\n        pass\n" % call,  # another scope
+        "out = %s\nwhole = b''.join(out)\n" % call,
+    ):
+        out = fixed(head + body, "CM401")
+        assert "with_streaming_response" not in out and ".iter_bytes()" in out, body
+    # a nested function's own variable of the same name does not count
+    out = fixed(head + "out = %s\nfor c in out:\n    a(c)\ndef f(out):\n    return out\n" % call, "CM401")
+    assert "with out as response:\n    for c in response.iter_bytes():\n" in out
 
 
 def test_cm401_keywords_generate_lacks():
@@ -741,7 +761,10 @@ def test_cm408():
     assert "b = client.voice_changer.generate_sse(clip=f" in out
     assert "c = client.voice_changer.generate(clip=f, voice_id=V)\n" in out
     assert "e = client.voice_changer.generate_sse(clip=f" in out
-    assert "async for chunk in (await ac.voice_changer.generate(clip=f, voice_id=V)).iter_bytes():" in out
+    assert (
+        "    async with ac.voice_changer.with_streaming_response.generate(clip=f, voice_id=V) as response:\n"
+        "        async for chunk in response.iter_bytes():\n            pass\n" in out
+    )
     assert "async for ev in await ac.voice_changer.generate_sse(clip=f, voice_id=V):" in out
 
 
