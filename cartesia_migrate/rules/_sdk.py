@@ -658,6 +658,7 @@ class EventUses:
     def __init__(self, loop: cst.For, ev: str) -> None:
         self.ev = ev
         self.unguarded: List[cst.Attribute] = []
+        self.escapes: List[cst.CSTNode] = []  # ``kept.append(EV)`` / ``yield EV`` outside a chunk test
         self.other = False
         self._block(loop.body, False)
         if loop.orelse is not None:
@@ -685,6 +686,19 @@ class EventUses:
         if cls in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
             if _mentions(node, ev):
                 self.other = True
+            return
+        if (
+            cls is cst.Call
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "append"
+            and len(node.args) == 1
+            and isinstance(node.args[0].value, cst.Name)
+            and node.args[0].value.value == ev
+        ) or (cls is cst.Yield and isinstance(node.value, cst.Name) and node.value.value == ev):
+            if not guarded:
+                self.escapes.append(node)
+            if cls is cst.Call:
+                self._walk(node.func, guarded)
             return
         if cls is cst.Attribute and isinstance(node.value, cst.Name) and node.value.value == ev:
             if node.attr.value in self.AUDIO_FIELDS:

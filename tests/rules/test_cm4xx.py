@@ -1465,13 +1465,30 @@ def test_cm402_keywords_generate_sse_lacks_and_event_loops():
                 continue
             play(ev3.audio)
         """)
-    [f] = findings(src, "CM402")
+    f, g = findings(src, "CM402")
     assert f.location[0] == 6 and f.fix is None and 'under `if ev.type == "chunk":`' in f.message
-    assert fixed(src, "CM402", unsafe=True) == src
-    # the guarded one-liner cannot take a guard statement
+    # a chunk's audio may be None (a chunk without data)
+    assert g.location[0] == 15 and g.fix is not None and "None for a chunk without data" in g.message
+    assert fixed(src, "CM402", unsafe=True) == src.replace("play(ev3.audio)", 'play(ev3.audio or b"")')
+    # the one-liner cannot take a guard statement
     src = head + "for e in c.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F): play(e.audio)\n"
-    [f] = findings(src, "CM402")
-    assert f.fix is None
+    f, g = findings(src, "CM402")
+    assert f.fix is None and g.fix is not None
+    # reads that handle None already are left alone; events kept in a list get the guard
+    src = head + d("""
+        kept = []
+        for e in c.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F):
+            kept.append(e)
+        for e2 in c.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F):
+            if e2.type == "chunk":
+                x = e2.audio if e2.audio else b""
+                y = e2.audio or b""
+        """)
+    fs = findings(src, "CM402")
+    assert [(x.location[0], x.fix is not None) for x in fs] == [(6, True), (9, True)], [x.message for x in fs]
+    out = fixed(src, "CM402", unsafe=True)
+    assert '    if e.type != "chunk":\n        continue\n    kept.append(e)\n' in out
+    assert 'x = (e2.audio or b"") if e2.audio else b""' in out
 
 
 def test_cm415_none_sides_are_dropped_and_unknown_keywords_block():
@@ -1913,3 +1930,20 @@ def test_cm407_4x_return_values_used_in_older_shapes():
     assert "print(len(list(voices)), voices[0])" in out and 'print(v.id)' in out and "print(page.data)" in out
     assert 'print(other["name"], len(other))' in out
     compile(out, "app.py", "exec")
+
+
+def test_cm412_union_successor_called_as_a_constructor_is_reported_not_moved():
+    src = d("""
+        from cartesia.tts import OutputFormat_RawParams, TtsRequestIdSpecifierParams
+
+        FORMAT = OutputFormat_RawParams(container="raw", encoding="pcm_f32le", sample_rate=44100)
+        VOICE = TtsRequestIdSpecifierParams(mode="id", id=V)
+        """)
+    fs = findings(src, "CM412")
+    assert [(f.location[0], f.fix is not None) for f in fs] == [(1, True), (1, False), (4, False)]
+    assert "cannot be called" in fs[1].message
+    out = fixed(src, "CM412")
+    assert "VoiceSpecifierParam" not in out and "RawOutputFormatParam(container=" in out
+    # used as a type only: moved as before
+    src = "from cartesia.tts import TtsRequestIdSpecifierParams\nv: TtsRequestIdSpecifierParams = V\n"
+    assert "VoiceSpecifierParam" in fixed(src, "CM412")
