@@ -1895,8 +1895,9 @@ def test_cm403_stream_false_result_and_flush():
             ctx = ws.context("c")
             receiver = await ctx.flush()
         """)
-    [f] = findings(src, "CM403")
+    f, *more = findings(src, "CM403")
     assert f.fix is None and "`ctx.flush()` has no 4.x equivalent" in f.message
+    assert [g.location[0] for g in more] == [6, 7]  # the async context before connect(); the flush
 
 
 def test_cm407_4x_return_values_used_in_older_shapes():
@@ -1947,3 +1948,24 @@ def test_cm412_union_successor_called_as_a_constructor_is_reported_not_moved():
     # used as a type only: moved as before
     src = "from cartesia.tts import TtsRequestIdSpecifierParams\nv: TtsRequestIdSpecifierParams = V\n"
     assert "VoiceSpecifierParam" in fixed(src, "CM412")
+
+
+def test_cm403_async_session_left_as_it_is_reports_its_contexts():
+    src = d("""
+        from cartesia import AsyncCartesia
+
+
+        async def main(client: AsyncCartesia):
+            ws = await client.tts.websocket()
+            ctx = ws.context("c")
+            await ctx.send(model_id=M, transcript=T, voice=V, output_format=F, continue_=True)
+            receiver = await ctx.flush()
+        """)
+    fs = findings(src, "CM403")
+    assert [(f.location[0], f.fix) for f in fs] == [(5, None), (6, None), (8, None)]
+    assert "Must call connect() before creating context" in fs[1].message
+    assert "On 4.x this fails: `ctx.flush()`" in fs[2].message
+    # with ``await ws.connect()`` first, the context is created fine (the session is reported, not fixed)
+    src2 = src.replace('    ctx = ws.context("c")', '    await ws.connect()\n    ctx = ws.context("c")')
+    [f] = findings(src2, "CM403")
+    assert f.location[0] == 5 and "`ws.connect()`" in f.message
