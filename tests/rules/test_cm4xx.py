@@ -257,8 +257,8 @@ def test_cm401_fix_forms():
         "output_format=FMT).read()" in out
     )
     assert (
-        'async for c in (await ac.tts.generate(model_id="m", transcript="t", voice=VOICE, '
-        "output_format=FMT)).iter_bytes():" in out
+        'async with ac.tts.with_streaming_response.generate(model_id="m", transcript="t", voice=VOICE, '
+        "output_format=FMT) as response:\n        async for c in response.iter_bytes():\n            pass\n" in out
     )
     assert (
         'old = await (await ac.tts.generate(model_id="m", transcript="t", voice_id=VOICE, '
@@ -310,6 +310,87 @@ def test_cm401_duration_is_dropped_by_an_unsafe_fix():
     )
 
 
+def test_cm401_loop_that_consumes_chunks_keeps_streaming():
+    src = d("""
+        from cartesia import Cartesia
+
+        client = Cartesia(api_key=KEY)
+
+
+        def speak(text, response):
+            # play as it comes
+            for chunk in client.tts.bytes(model_id="m", transcript=text, voice=VOICE,
+                                          output_format=FMT):
+                stream.write(chunk)
+            else:
+                done()
+            chunks = client.tts.bytes(model_id="m", transcript=text, voice=VOICE, output_format=FMT)
+            for c in chunks:
+                pass
+            old = [c for c in client.tts.bytes(model_id="m", transcript=text, voice_id=VOICE, output_format=FMT)]
+        """)
+    out = fixed(src, "CM401")
+    assert out == src.replace(
+        """    for chunk in client.tts.bytes(model_id="m", transcript=text, voice=VOICE,
+                                  output_format=FMT):
+        stream.write(chunk)
+    else:
+        done()
+""",
+        """    with client.tts.with_streaming_response.generate(model_id="m", transcript=text, voice=VOICE,
+                                  output_format=FMT) as response_2:
+        for chunk in response_2.iter_bytes():
+            stream.write(chunk)
+        else:
+            done()
+""",
+    ).replace(
+        "chunks = client.tts.bytes(model_id=\"m\", transcript=text, voice=VOICE, output_format=FMT)",
+        "chunks = client.tts.with_streaming_response.generate(model_id=\"m\", transcript=text, voice=VOICE, "
+        "output_format=FMT)",
+    ).replace(
+        "    for c in chunks:\n        pass\n",
+        "    with chunks as response_2:\n        for c in response_2.iter_bytes():\n            pass\n",
+    ).replace(
+        "old = [c for c in client.tts.bytes(model_id=\"m\", transcript=text, voice_id=VOICE, output_format=FMT)]",
+        "old = [c for c in client.tts.generate(model_id=\"m\", transcript=text, voice_id=VOICE, "
+        "output_format=FMT).iter_bytes()]",
+    )
+    assert "# play as it comes\n    with " in out
+    compile(out, "app.py", "exec")
+
+
+def test_cm401_streamed_variable_needs_exactly_one_loop_in_its_scope():
+    head = "from cartesia import Cartesia\nclient = Cartesia(api_key=K)\n"
+    call = "client.tts.bytes(model_id=M, transcript=T, voice=V, output_format=F)"
+    for body in (
+        "out = %s\nfor c in out:\n    a(c)\nfor c in out:\n    b(c)\n" % call,  # iterated twice
+        "out = %s\nsave(out)\n" % call,  # passed on
+        "out = %s\ndef f():\n    for c in out:\n        pass\n" % call,  # another scope
+        "out = %s\nwhole = b''.join(out)\n" % call,
+    ):
+        out = fixed(head + body, "CM401")
+        assert "with_streaming_response" not in out and ".iter_bytes()" in out, body
+    # a nested function's own variable of the same name does not count
+    out = fixed(head + "out = %s\nfor c in out:\n    a(c)\ndef f(out):\n    return out\n" % call, "CM401")
+    assert "with out as response:\n    for c in response.iter_bytes():\n" in out
+
+
+def test_cm401_keywords_generate_lacks():
+    head = "from cartesia import Cartesia\nc = Cartesia(api_key=K)\n"
+    # a keyword 4.2.0 generate() lacks and no rule handles: reported, never moved to generate()
+    [f] = findings(head + "x = c.tts.bytes(model_id=M, transcript=T, voice=V, output_format=F, foo=1)\n", "CM401")
+    assert f.fix is None and "not fixed: 4.x `generate()` has no `foo=`" in f.message
+    [f] = findings(head + "x = c.tts.bytes(M, T, F, voice_id=V)\n", "CM401")
+    assert f.fix is None and "positional arguments" in f.message
+    # **kwargs may hold one: unsafe, and the message lists what generate() takes
+    [f] = findings(head + "x = c.tts.bytes(**params)\n", "CM401")
+    assert f.fix.applicability == "unsafe" and "`model_id`" in f.message and "`duration`" not in f.message
+    # keywords other rules rewrite at the same statement do not block the rename
+    [f] = findings(head + "x = c.tts.bytes(model_id=M, transcript=T, voice_id=V, output_format=F)\n", "CM401")
+    assert f.fix.applicability == "safe"
+
+
 def test_cm401_async_outside_async_function_is_reported_without_fix():
     src = (
         "from cartesia import AsyncCartesia\nac = AsyncCartesia(api_key=K)\ngen = ac.tts.bytes(model_id=M)\n"
@@ -351,7 +432,7 @@ def test_cm402_rename_and_decode_through_a_variable():
     assert fixed(src, "CM402") == src  # unsafe only
     out = fixed(src, "CM402", unsafe=True)
     assert 'events = client.tts.generate_sse(model_id="m"' in out
-    assert "yield event.audio" in out
+    assert 'yield event.audio or b""' in out and "continue" not in out  # already guarded by type
 
 
 def test_cm402_1x_stream_keyword_and_dict_access():
@@ -364,18 +445,20 @@ def test_cm402_1x_stream_keyword_and_dict_access():
         whole = client.tts.sse(model_id="m", transcript="t", voice_id=VOICE, output_format=FMT, stream=False)
         """)
     fs = findings(src, "CM402")
-    assert [f.location[0] for f in fs] == [3, 5, 6]
-    assert fs[1].fix is None and 'if output.type == "chunk": audio = output.audio' in fs[1].message
-    assert fs[2].fix is None and "stream=False" in fs[2].message
+    assert [f.location[0] for f in fs] == [3, 5, 5, 6]
+    # the loop reads audio from every event: the done event has none
+    assert fs[1].fix is not None and "fails on them" in fs[1].message
+    # 1.x dict access: the chunk event's audio
+    assert fs[2].fix is not None and 'if output.type == "chunk": audio = output.audio' in fs[2].message
+    assert fs[3].fix is None and "stream=False" in fs[3].message
     out = fixed(src, "CM402", unsafe=True)
     assert (
         'for output in client.tts.generate_sse(model_id="sonic-english", transcript="hi", voice_id=VOICE,\n'
         + " " * 29
-        + "output_format=FMT):"
+        + 'output_format=FMT):\n    if output.type != "chunk":\n        continue\n    play(output.audio or b"")\n'
         in out
     )
-    # after the fix the dict access is still reported, on the renamed call's events
-    assert [f.location[0] for f in findings(out, "CM402")] == [5, 6]
+    assert [f.location[0] for f in findings(out, "CM402")] == [8]
 
 
 def test_cm402_async_generator_becomes_awaited():
@@ -391,7 +474,8 @@ def test_cm402_async_generator_becomes_awaited():
         """)
     out = fixed(src, "CM402", unsafe=True)
     assert "async for ev in await client.tts.generate_sse(model_id=" in out
-    assert "out.write(ev.audio)" in out
+    # the loop read audio from every event: 4.x also streams a final done event without it
+    assert '        if ev.type != "chunk":\n            continue\n        out.write(ev.audio or b"")\n' in out
     assert "stream = await client.tts.generate_sse(" in out
 
 
@@ -432,7 +516,10 @@ def test_cm403_sync_and_async_messages():
     )
     assert "async with ac.tts.websocket_connect() as ws:" in asyn.message
     assert "await ctx.push(transcript)" in asyn.message and "not awaited" in asyn.message
-    assert sync.fix is None and fixed(src, "CM403") == src
+    assert sync.fix.applicability == "unsafe" and fixed(src, "CM403") == src
+    out = fixed(src, "CM403", unsafe=True)
+    assert "ws = client.tts.websocket_connect().enter()\n" in out
+    assert "aws = await ac.tts.websocket_connect().enter()\n" in out
 
 
 def test_cm403_not_on_websocket_connect():
@@ -676,7 +763,10 @@ def test_cm408():
     assert "b = client.voice_changer.generate_sse(clip=f" in out
     assert "c = client.voice_changer.generate(clip=f, voice_id=V)\n" in out
     assert "e = client.voice_changer.generate_sse(clip=f" in out
-    assert "async for chunk in (await ac.voice_changer.generate(clip=f, voice_id=V)).iter_bytes():" in out
+    assert (
+        "    async with ac.voice_changer.with_streaming_response.generate(clip=f, voice_id=V) as response:\n"
+        "        async for chunk in response.iter_bytes():\n            pass\n" in out
+    )
     assert "async for ev in await ac.voice_changer.generate_sse(clip=f, voice_id=V):" in out
 
 
@@ -1002,7 +1092,7 @@ def test_all_rules_together_converge_and_are_idempotent():
             for event in client.tts.generate_sse(model_id="sonic-2", transcript=text, voice="a0e99841",
                                         output_format=FMT):
                 if event.type == "chunk":
-                    yield event.audio
+                    yield event.audio or b""
 
 
         def token() -> str:
@@ -1322,3 +1412,562 @@ def test_add_from_import(src, expected):
         elif isinstance(r, InsertAtOffset):
             edits.append(make_edit(index, r.offset, r.offset, r.text))
     assert apply_edits(src, edits) == expected
+
+
+# ---- the keyword table is what the installed cartesia 4.2.0 declares ----------------------------
+
+
+def test_accepted_keywords_match_the_installed_sdk():
+    import importlib.metadata
+    import inspect
+
+    from cartesia.lib._tts import AsyncWebSocketContext, WebSocketContext
+    from cartesia.resources.tts import AsyncTTSResource, TTSResource
+    from cartesia.resources.voice_changer import AsyncVoiceChangerResource, VoiceChangerResource
+
+    from cartesia_migrate.rules._sdk import ACCEPTED_KEYWORDS, WS_CONTEXT_KEYWORDS
+
+    assert importlib.metadata.version("cartesia") == "4.2.0"
+
+    def keywords(fn):
+        ps = inspect.signature(fn).parameters.values()
+        return {p.name for p in ps if p.name != "self" and p.kind is not p.VAR_KEYWORD}
+
+    owners = {"tts": (TTSResource, AsyncTTSResource), "voice_changer": (VoiceChangerResource, AsyncVoiceChangerResource)}
+    for path, accepted in ACCEPTED_KEYWORDS.items():
+        resource, method = path.split(".")
+        for cls in owners[resource]:
+            assert keywords(getattr(cls, method)) == set(accepted), (cls.__name__, method)
+    for cls in (WebSocketContext, AsyncWebSocketContext):
+        assert keywords(cls.send) == set(WS_CONTEXT_KEYWORDS), cls.__name__
+
+
+def test_cm402_keywords_generate_sse_lacks_and_event_loops():
+    head = "import base64\nfrom cartesia import Cartesia\nc = Cartesia(api_key=K)\n"
+    src = head + "s = c.tts.sse(model_id=M, transcript=T, voice=V, output_format=F, duration=5, stream=True)\n"
+    assert fixed(src, "CM402", unsafe=True).endswith(
+        "s = c.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F)\n"
+    )
+    [f] = findings(src, "CM402")
+    assert "`duration=` has no 4.x equivalent" in f.message
+    [f] = findings(head + "s = c.tts.sse(model_id=M, transcript=T, voice=V, output_format=F, bar=1)\n", "CM402")
+    assert f.fix is None and "has no `bar=`" in f.message
+    # a loop that reads more of the events than their audio: reported, not guessed
+    src = head + d("""
+        for ev in c.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F, add_timestamps=True):
+            print(ev.word_timestamps)
+            sizes.append(len(ev.data))
+        for ev2 in c.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F):
+            if ev2.type == "chunk":
+                sizes.append(len(ev2.data))
+            elif ev2.type == "done":
+                break
+        for ev3 in c.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F):
+            if ev3.type != "chunk":
+                continue
+            play(ev3.audio)
+        """)
+    f, g = findings(src, "CM402")
+    assert f.location[0] == 6 and f.fix is None and 'under `if ev.type == "chunk":`' in f.message
+    # a chunk's audio may be None (a chunk without data)
+    assert g.location[0] == 15 and g.fix is not None and "None for a chunk without data" in g.message
+    assert fixed(src, "CM402", unsafe=True) == src.replace("play(ev3.audio)", 'play(ev3.audio or b"")')
+    # the one-liner cannot take a guard statement
+    src = head + "for e in c.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F): play(e.audio)\n"
+    f, g = findings(src, "CM402")
+    assert f.fix is None and g.fix is not None
+    # reads that handle None already are left alone; events kept in a list get the guard
+    src = head + d("""
+        kept = []
+        for e in c.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F):
+            kept.append(e)
+        for e2 in c.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F):
+            if e2.type == "chunk":
+                x = e2.audio if e2.audio else b""
+                y = e2.audio or b""
+        """)
+    fs = findings(src, "CM402")
+    assert [(x.location[0], x.fix is not None) for x in fs] == [(6, True), (9, True)], [x.message for x in fs]
+    out = fixed(src, "CM402", unsafe=True)
+    assert '    if e.type != "chunk":\n        continue\n    kept.append(e)\n' in out
+    assert 'x = (e2.audio or b"") if e2.audio else b""' in out
+
+
+def test_cm415_none_sides_are_dropped_and_unknown_keywords_block():
+    head = "from cartesia import Cartesia\nclient = Cartesia(api_key=K)\n"
+    src = head + d("""
+        a = client.infill.bytes(left_audio=f, right_audio=None, model_id=M, transcript="t", voice_id=V,
+                                output_format_container="wav", output_format_sample_rate=44100)
+        b = client.tts.infill(left_audio=None, right_audio=f, transcript="t", voice_id=V)
+        ok = client.tts.infill(left_audio=f, right_audio=g, transcript="t", voice_id=V)
+        """)
+    fs = findings(src, "CM415")
+    assert [f.location[0] for f in fs] == [3, 5]
+    assert all(f.fix.applicability == "safe" for f in fs)
+    assert "`right_audio=None` dropped" in fs[0].message and "`left_audio=None` is dropped" in fs[1].message
+    out = fixed(src, "CM415")
+    assert (
+        'a = client.tts.infill(left_audio=f, model_id=M, transcript="t", voice_id=V,\n'
+        + " " * 24
+        + 'output_format={"container": "wav", "sample_rate": 44100}).iter_bytes()\n'
+    ) in out
+    assert 'b = client.tts.infill(right_audio=f, transcript="t", voice_id=V)\n' in out
+    compile(out, "app.py", "exec")
+    for call in (
+        "client.infill.bytes(left_audio=f, weird=1)",
+        "client.tts.infill(left_audio_path='a.wav', transcript='t', experimental_voice_controls={})",
+    ):
+        [f] = findings(head + "x = " + call + "\n", "CM415")
+        assert f.fix is None and "has no `" in f.message and "not fixed: not fixed" not in f.message, f.message
+
+
+def test_cm408_event_type_reads_and_keywords():
+    src = d("""
+        import base64
+        from cartesia import Cartesia
+        client = Cartesia(api_key=KEY)
+        for chunk in client.voice_changer.sse(clip=f, voice_id=V):
+            if chunk.type == "chunk":
+                out.write(base64.b64decode(chunk.data))
+            elif chunk.type == "done":
+                break
+        for ev in client.voice_changer.generate_sse(clip=f, voice_id=V):
+            if (ev.type != "chunk"):
+                continue
+            log(ev.type)
+        for other in stream_of_something():
+            if other.type == "chunk":
+                pass
+        """)
+    fs = findings(src, "CM408")
+    assert [f.location[0] for f in fs] == [4, 5, 7, 10, 12]
+    out = fixed(src, "CM408")
+    assert out == src.replace(".voice_changer.sse(", ".voice_changer.generate_sse(").replace(
+        'if chunk.type == "chunk":', "if not chunk.done:"
+    ).replace(
+        'elif chunk.type == "done":', 'elif getattr(chunk, "type", "done" if chunk.done else "chunk") == "done":'
+    ).replace('if (ev.type != "chunk"):', "if (ev.done):").replace(
+        "log(ev.type)", 'log(getattr(ev, "type", "done" if ev.done else "chunk"))'
+    )
+    assert 'if other.type == "chunk":' in out
+    # a keyword 4.2.0 lacks blocks the rename
+    [f] = findings("from cartesia import Cartesia\nc = Cartesia(api_key=K)\nc.voice_changer.bytes(clip=f, x=1)\n",
+                   "CM408")
+    assert f.fix is None and "has no `x=`" in f.message
+
+
+def test_cm408_event_type_fix_runs_on_4_2_0_events():
+    """The rewritten tests give 2.x's ``type`` for every event 4.2.0 parses (built from its own types)."""
+    from cartesia.types.voice_changer_sse_event import VoiceChangerSSEChunk, VoiceChangerSSEDone, VoiceChangerSSEError
+
+    events = [
+        VoiceChangerSSEChunk.construct(data="AA==", done=False, sample_rate=44100, status_code=206, step_time=1.0),
+        VoiceChangerSSEDone.construct(done=True, status_code=200),
+        VoiceChangerSSEError.construct(done=True, message="m", request_id="r", status_code=400, title="t", type="error"),
+    ]
+    got = [(not ev.done, getattr(ev, "type", "done" if ev.done else "chunk")) for ev in events]
+    assert got == [(True, "chunk"), (False, "done"), (False, "error")]
+    import pytest as _pytest
+
+    with _pytest.raises(AttributeError):
+        events[0].type  # what the 2.x loop read
+
+
+# ---- CM403: the fixed sessions run on cartesia 4.2.0 against a WebSocket server on 127.0.0.1 ----
+
+
+class _TtsSocketServer:
+    """The 4.x TTS WebSocket protocol, small: a chunk per non-empty transcript (its bytes), then
+    ``done`` for the context once a request says ``"continue": false``.  Logs what it received."""
+
+    def __init__(self):
+        import threading
+
+        from websockets.sync.server import serve
+
+        self.received = []
+        self._server = serve(self._handle, "127.0.0.1", 0)
+        self.url = "ws://127.0.0.1:%d" % self._server.socket.getsockname()[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def _handle(self, conn):
+        import base64
+        import json
+
+        from websockets.exceptions import ConnectionClosed
+
+        try:
+            for raw in conn:
+                msg = json.loads(raw)
+                self.received.append(msg)
+                cid = msg["context_id"]
+                if msg.get("transcript"):
+                    conn.send(json.dumps({
+                        "type": "chunk", "context_id": cid, "data": base64.b64encode(msg["transcript"].encode()).decode(),
+                        "done": False, "status_code": 206, "step_time": 1.0,
+                    }))
+                if not msg.get("continue", False):
+                    conn.send(json.dumps({"type": "done", "context_id": cid, "done": True, "status_code": 200}))
+        except ConnectionClosed:
+            pass
+
+    def close(self):
+        self._server.shutdown()
+        self._thread.join()
+
+
+WS_PROGRAMS = {
+    "1x-send-loop": (
+        d("""
+            from cartesia import Cartesia
+
+            client = Cartesia(api_key="k", websocket_base_url=WS_URL)
+            ws = client.tts.websocket()
+            for output in ws.send(
+                model_id="sonic-3-2026-01-12",
+                transcript="Hello there",
+                voice_id="a0e99841",
+                stream=True,
+                output_format={"container": "raw", "encoding": "pcm_f32le", "sample_rate": 22050},
+            ):
+                buffer = output["audio"]
+                OUT.append(buffer)
+            ws.close()
+            """),
+        b"Hello there",
+    ),
+    "2x-send-loop-in-function": (
+        d("""
+            from cartesia import Cartesia
+
+
+            def speak(text):
+                client = Cartesia(api_key="k", websocket_base_url=WS_URL)
+                ws = client.tts.websocket()
+                for output in ws.send(model_id="sonic-3-2026-01-12", transcript=text,
+                                      voice={"mode": "id", "id": "a0e99841"}, stream=True,
+                                      output_format={"container": "raw", "encoding": "pcm_f32le", "sample_rate": 22050}):
+                    OUT.append(output.audio)
+                ws.close()
+
+
+            speak("Hi")
+            """),
+        b"Hi",
+    ),
+    "async-context": (
+        d("""
+            import asyncio
+            from cartesia import AsyncCartesia
+
+
+            async def main():
+                client = AsyncCartesia(api_key="k", websocket_base_url=WS_URL)
+                ws = await client.tts.websocket()
+                ctx = ws.context()
+                for t in ["One ", "two"]:
+                    await ctx.send(model_id="sonic-3-2026-01-12", transcript=t, voice="a0e99841", continue_=True,
+                                   output_format={"container": "raw", "encoding": "pcm_f32le", "sample_rate": 44100})
+                await ctx.no_more_inputs()
+                async for out in ctx.receive():
+                    OUT.append(out["audio"])
+                await ws.close()
+
+
+            asyncio.run(main())
+            """),
+        b"One two",
+    ),
+    "async-send-loop": (
+        d("""
+            import asyncio
+            from cartesia import AsyncCartesia
+
+
+            async def main():
+                client = AsyncCartesia(api_key="k", websocket_base_url=WS_URL)
+                ws = await client.tts.websocket()
+                async for out in await ws.send(model_id="sonic-3-2026-01-12", transcript="Async", voice="a0e99841",
+                                               output_format={"container": "raw", "encoding": "pcm_f32le",
+                                                              "sample_rate": 44100}, stream=True):
+                    OUT.append(out.audio)
+                await ws.close()
+
+
+            asyncio.run(main())
+            """),
+        b"Async",
+    ),
+    "1x-async-context-in-tasks": (
+        # the 1.x README's async continuation example: the context goes to two functions
+        d("""
+            import asyncio
+            from cartesia import AsyncCartesia
+
+
+            async def send_transcripts(ctx):
+                for transcript in ["Sonic ", "and Yoshi"]:
+                    await ctx.send(
+                        model_id="sonic-3-2026-01-12",
+                        transcript=transcript,
+                        voice_id="a0e99841",
+                        continue_=True,
+                        output_format={"container": "raw", "encoding": "pcm_f32le", "sample_rate": 44100},
+                    )
+                await ctx.no_more_inputs()
+
+
+            async def receive_and_play_audio(ctx):
+                async for output in ctx.receive():
+                    buffer = output["audio"]
+                    OUT.append(buffer)
+
+
+            async def stream_and_listen():
+                client = AsyncCartesia(api_key="k", websocket_base_url=WS_URL)
+                ws = await client.tts.websocket()
+                ctx = ws.context()
+                send_task = asyncio.create_task(send_transcripts(ctx))
+                listen_task = asyncio.create_task(receive_and_play_audio(ctx))
+                await asyncio.gather(send_task, listen_task)
+                await ws.close()
+
+
+            asyncio.run(stream_and_listen())
+            """),
+        b"Sonic and Yoshi",
+    ),
+}
+
+
+def _run_program(src, url):
+    out = []
+    exec(compile(src, "program.py", "exec"), {"__name__": "program", "WS_URL": url, "OUT": out})
+    return b"".join(out)
+
+
+@pytest.mark.parametrize("name", sorted(WS_PROGRAMS))
+def test_cm403_fixed_sessions_run_on_4_2_0(name):
+    pytest.importorskip("websockets", reason="cartesia[websockets] is the 4.2.0 WebSocket transport")
+    src, expected = WS_PROGRAMS[name]
+    [f] = findings(src, "CM403")
+    assert f.fix is not None and f.fix.applicability == "unsafe", f.message
+    out, left = fix_source(src, "app.py", Settings(select=("CM4",)), unsafe=True)
+    again, _ = fix_source(out, "app.py", Settings(select=("CM4",)), unsafe=True)
+    assert again == out and not left, [x.message for x in left]
+    assert ".websocket_connect().enter()" in out and ".websocket()" not in out
+    compile(out, "app.py", "exec")
+    server = _TtsSocketServer()
+    try:
+        # the legacy program fails on 4.2.0 (1.x dicts, the extra output of the done event, the async
+        # backcompat context before connect())
+        with pytest.raises((TypeError, AttributeError, RuntimeError)):
+            _run_program(src, server.url)
+        server.received.clear()
+        assert _run_program(out, server.url) == expected
+        sent = [m for m in server.received if m["transcript"]]
+        assert sent and all(m["voice"] in ("a0e99841", {"mode": "id", "id": "a0e99841"}) for m in sent)
+        assert {m["model_id"] for m in sent} == {"sonic-3-2026-01-12"}
+    finally:
+        server.close()
+
+
+CM403_BLOCKED = {
+    "attribute": ("self.ws = client.tts.websocket()\n", "not assigned to a plain variable"),
+    "stream-false": (
+        "ws = client.tts.websocket()\nr = ws.send(model_id=M, transcript=T, voice=V, output_format=F, stream=False)\n",
+        "stored or passed on",
+    ),
+    "stream-false-loop": (
+        "ws = client.tts.websocket()\nfor o in ws.send(model_id=M, transcript=T, voice=V, output_format=F, "
+        "stream=False):\n    pass\n",
+        "`stream=False`",
+    ),
+    "timestamps": (
+        "ws = client.tts.websocket()\nfor o in ws.send(model_id=M, transcript=T, voice=V, output_format=F, "
+        "add_timestamps=True):\n    print(o.word_timestamps)\n",
+        "`o.word_timestamps`",
+    ),
+    "dict-get": (
+        "ws = client.tts.websocket()\nfor o in ws.send(model_id=M, transcript=T, voice=V, output_format=F):\n"
+        "    play(o.get('audio'))\n",
+        "`o.get`",
+    ),
+    "nested-function": (
+        "ws = client.tts.websocket()\ndef speak():\n    ws.close()\n",
+        "nested function",
+    ),
+    "generator-context-1x": (
+        "ws = client.tts.websocket()\nctx = ws.context()\nfor o in ctx.send(model_id=M, transcript=gen(), "
+        "voice_id=V, output_format=F):\n    play(o['audio'])\n",
+        "1.x context",
+    ),
+    "context-passed-on": (
+        "ws = client.tts.websocket()\nctx = ws.context()\nlisten(ctx)\n",
+        "passed on",
+    ),
+    "unknown-keyword": (
+        "ws = client.tts.websocket()\nfor o in ws.send(model_id=M, transcript=T, voice=V, output_format=F, "
+        "use_original_timestamps=True):\n    play(o.audio)\n",
+        "`use_original_timestamps=` has no place",
+    ),
+    "ws-passed-on": ("ws = client.tts.websocket()\nuse(ws)\n", "other than by calling its methods"),
+    "rebound": ("ws = client.tts.websocket()\nws = None\n", "bound more than once"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CM403_BLOCKED))
+def test_cm403_shapes_the_fix_does_not_cover_are_reported(name):
+    body, why = CM403_BLOCKED[name]
+    src = "from cartesia import Cartesia\nclient = Cartesia(api_key=K)\n" + body
+    if name == "attribute":
+        src = "from cartesia import Cartesia\n\n\nclass S:\n    def __init__(self):\n        self.client = Cartesia()\n" \
+              "        self.ws = self.client.tts.websocket()\n"
+    f, *more = findings(src, "CM403")
+    assert f.fix is None and "not fixed: " in f.message and why in f.message, f.message
+    assert fixed(src, "CM403", unsafe=True) == src
+    if name == "generator-context-1x":  # also reported where it fails: 4.x ``send()`` returns None
+        [g] = more
+        assert g.location[0] == 5 and g.fix is None and "returns None" in g.message
+    else:
+        assert not more
+
+
+def test_cm403_other_sessions_in_other_functions_do_not_block():
+    src = d("""
+        from cartesia import Cartesia
+        client = Cartesia(api_key=K)
+
+
+        def a():
+            ws = client.tts.websocket()
+            for out in ws.send(model_id=M, transcript="x", voice_id=V, output_format=F):
+                if out["audio"]:
+                    play(out["audio"], output=True)
+            ws.close()
+
+
+        def b(ws):
+            ws.close()
+        """)
+    out = fixed(src, "CM403", unsafe=True)
+    assert "    ctx = ws.context(model_id=M, voice=V, output_format=F)\n    ctx.push(\"x\")\n" in out
+    assert '        if out.audio or b"":\n            play(out.audio or b"", output=True)\n' in out
+    assert "def b(ws):\n    ws.close()\n" in out
+    assert not findings(out, "CM403")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "Cartesia(\n    api_key=K,\n    environment=CartesiaEnvironment.PRODUCTION,\n    follow_redirects=True,\n)",
+        "Cartesia(api_key=K, environment=CartesiaEnvironment.PRODUCTION, follow_redirects=True)",
+        "Cartesia(api_key=K, follow_redirects=True, environment=CartesiaEnvironment.PRODUCTION,)",
+        "Cartesia(\n    environment=CartesiaEnvironment.PRODUCTION,\n    follow_redirects=True,\n)",
+    ],
+)
+def test_neighbouring_arguments_removed_by_two_findings_compose(call):
+    """Two findings each dropping one of two neighbouring arguments: applied together, the code parses."""
+    src = "from cartesia import Cartesia, CartesiaEnvironment\nclient = %s\n" % call
+    assert len([f for f in findings(src, "CM405") if f.fix]) >= 2
+    out, _ = fix_source(src, "app.py", Settings(select=("CM405",)), unsafe=True)
+    compile(out, "app.py", "exec")
+    assert "environment=" not in out and "follow_redirects" not in out
+
+
+def test_cm403_stream_false_result_and_flush():
+    head = "from cartesia import Cartesia\nclient = Cartesia(api_key=K)\nws = client.tts.websocket()\n"
+    src = head + d("""
+        response = ws.send(model_id=M, transcript=T, voice=V, output_format=F, stream=False, add_timestamps=True)
+        words = response["word_timestamps"]["words"]
+        other = response["something"]
+        """)
+    fs = findings(src, "CM403")
+    assert [(f.location[0], f.fix is not None) for f in fs] == [(3, False), (5, True)]
+    out = fixed(src, "CM403", unsafe=True)
+    assert 'words = response.word_timestamps["words"]\n' in out and 'other = response["something"]' in out
+    # 2.x async ``ctx.flush()`` has no 4.x context method
+    src = d("""
+        from cartesia import AsyncCartesia
+
+
+        async def main(client: AsyncCartesia):
+            ws = await client.tts.websocket()
+            ctx = ws.context("c")
+            receiver = await ctx.flush()
+        """)
+    f, *more = findings(src, "CM403")
+    assert f.fix is None and "`ctx.flush()` has no 4.x equivalent" in f.message
+    assert [g.location[0] for g in more] == [6, 7]  # the async context before connect(); the flush
+
+
+def test_cm407_4x_return_values_used_in_older_shapes():
+    src = d("""
+        from cartesia import Cartesia
+        client = Cartesia(api_key=K)
+        voice = client.voices.get(id=V)
+        print(voice["name"], len(voice["embedding"]), voice.embedding, voice["odd"])
+        label = "public" if voice.is_public else "private"
+        shown = not voice.is_public
+        flag = voice.is_public == wanted
+        voices = client.voices.list()
+        print(len(voices), voices[0])
+        for v in voices:
+            print(v["id"])
+        for page in voices.iter_pages():
+            print(page.items)
+        other = {"name": 1}
+        print(other["name"], len(other))
+        """)
+    fs = findings(src, "CM407")
+    got = [(f.location[0], f.fix is not None) for f in fs]
+    assert got == [(4, True), (4, False), (4, False), (4, False), (5, True), (6, True), (7, True), (9, True),
+                   (9, False), (11, True), (13, True)], got
+    assert all(f.fix.applicability == "unsafe" for f in fs if f.fix)
+    out = fixed(src, "CM407", unsafe=True)
+    assert 'print(voice.name, len(voice["embedding"]), voice.embedding, voice["odd"])' in out
+    assert 'label = "public" if voice.access == "public" else "private"' in out
+    assert 'shown = not voice.access == "public"' in out
+    assert 'flag = (voice.access == "public") == wanted' in out
+    assert "print(len(list(voices)), voices[0])" in out and 'print(v.id)' in out and "print(page.data)" in out
+    assert 'print(other["name"], len(other))' in out
+    compile(out, "app.py", "exec")
+
+
+def test_cm412_union_successor_called_as_a_constructor_is_reported_not_moved():
+    src = d("""
+        from cartesia.tts import OutputFormat_RawParams, TtsRequestIdSpecifierParams
+
+        FORMAT = OutputFormat_RawParams(container="raw", encoding="pcm_f32le", sample_rate=44100)
+        VOICE = TtsRequestIdSpecifierParams(mode="id", id=V)
+        """)
+    fs = findings(src, "CM412")
+    assert [(f.location[0], f.fix is not None) for f in fs] == [(1, True), (1, False), (4, False)]
+    assert "cannot be called" in fs[1].message
+    out = fixed(src, "CM412")
+    assert "VoiceSpecifierParam" not in out and "RawOutputFormatParam(container=" in out
+    # used as a type only: moved as before
+    src = "from cartesia.tts import TtsRequestIdSpecifierParams\nv: TtsRequestIdSpecifierParams = V\n"
+    assert "VoiceSpecifierParam" in fixed(src, "CM412")
+
+
+def test_cm403_async_session_left_as_it_is_reports_its_contexts():
+    src = d("""
+        from cartesia import AsyncCartesia
+
+
+        async def main(client: AsyncCartesia):
+            ws = await client.tts.websocket()
+            ctx = ws.context("c")
+            await ctx.send(model_id=M, transcript=T, voice=V, output_format=F, continue_=True)
+            receiver = await ctx.flush()
+        """)
+    fs = findings(src, "CM403")
+    assert [(f.location[0], f.fix) for f in fs] == [(5, None), (6, None), (8, None)]
+    assert "Must call connect() before creating context" in fs[1].message
+    assert "On 4.x this fails: `ctx.flush()`" in fs[2].message
+    # with ``await ws.connect()`` first, the context is created fine (the session is reported, not fixed)
+    src2 = src.replace('    ctx = ws.context("c")', '    await ws.connect()\n    ctx = ws.context("c")')
+    [f] = findings(src2, "CM403")
+    assert f.location[0] == 5 and "`ws.connect()`" in f.message
