@@ -276,6 +276,12 @@ class FakeCartesia:
         self._ssl = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         cert.configure_cert(self._ssl)
 
+    def reset(self) -> None:
+        """Back to the seed state (voices, tokens): each program starts from the same server."""
+        with self._lock:
+            self.voices = {vid: self._voice(vid, name) for vid, name in SEED_VOICES.items()}
+            self.tokens = set()
+
     # -- lifecycle ----------------------------------------------------------------------------------------
     @property
     def base_url(self) -> str:
@@ -676,10 +682,10 @@ class FakeCartesia:
             if event.get("cancel"):
                 contexts.pop(ctx, None)
                 continue
+            # A request without `context_id` gets one from the server, echoed on its events.
+            ctx = ctx or str(uuid.uuid4())
             try:
                 check_unknown(event, TTS_WS_FIELDS)
-                if not ctx:
-                    raise _bad("`context_id` is required.")
                 check_model(event.get("model_id"), language=event.get("language"))
                 self._voice_id(event.get("voice"))
                 check_output_format(event.get("output_format"), containers=frozenset({"raw"}))
