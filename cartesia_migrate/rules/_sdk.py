@@ -47,6 +47,108 @@ TTS_VOICE_PATHS: FrozenSet[str] = frozenset(
 TTS_LANGUAGE_PATHS: FrozenSet[str] = TTS_VOICE_PATHS
 
 
+#: The keyword parameters of the 4.x methods CM4xx fixes call, as cartesia 4.2.0 declares them
+#: (``cartesia/resources/tts.py``: ``TTSResource.generate`` / ``generate_sse`` / ``infill``;
+#: ``cartesia/resources/voice_changer.py``: ``VoiceChangerResource.generate`` / ``generate_sse``;
+#: the async resources take the same).  A fix never moves a keyword to a method that lacks it:
+#: tests/rules/test_cm4xx.py compares this table with ``inspect.signature`` of the installed 4.2.0.
+REQUEST_OPTIONS = frozenset({"extra_headers", "extra_query", "extra_body", "timeout"})
+ACCEPTED_KEYWORDS: Dict[str, FrozenSet[str]] = {
+    "tts.generate": frozenset(
+        {"model_id", "output_format", "transcript", "voice", "generation_config", "language", "locale",
+         "normalization", "pronunciation_dict_id", "save", "speed"}
+    ) | REQUEST_OPTIONS,
+    "tts.generate_sse": frozenset(
+        {"model_id", "output_format", "transcript", "voice", "add_phoneme_timestamps", "add_timestamps",
+         "context_id", "generation_config", "language", "locale", "normalization", "pronunciation_dict_id",
+         "speed", "use_normalized_timestamps"}
+    ) | REQUEST_OPTIONS,
+    "tts.infill": frozenset(
+        {"language", "left_audio", "model_id", "output_format", "right_audio", "transcript", "voice_id"}
+    ) | REQUEST_OPTIONS,
+    "voice_changer.generate": frozenset(
+        {"clip", "output_format_bit_rate", "output_format_container", "output_format_encoding",
+         "output_format_sample_rate", "voice_id"}
+    ) | REQUEST_OPTIONS,
+}
+ACCEPTED_KEYWORDS["voice_changer.generate_sse"] = ACCEPTED_KEYWORDS["voice_changer.generate"]
+
+#: keywords of ``WebSocketContext.send`` / ``AsyncWebSocketContext.send`` in 4.2.0
+#: (``cartesia/lib/_tts.py``; it also takes ``**kwargs``, sent to the server unchecked)
+WS_CONTEXT_KEYWORDS: FrozenSet[str] = frozenset(
+    {"transcript", "voice", "model_id", "output_format", "continue_", "language", "speed", "add_timestamps",
+     "add_phoneme_timestamps", "flush", "generation_config"}
+)
+
+#: legacy keywords another CM4xx rule rewrites or reports at the same statement (so a fix that
+#: renames the method may leave them: the statement keeps a finding until they are gone)
+HANDLED_BY: Dict[str, str] = {
+    "voice_id": "CM404",
+    "voice_embedding": "CM404",
+    "_experimental_voice_controls": "CM411",
+    "request_options": "CM405",
+}
+
+#: legacy keywords with no 4.x equivalent that a fix may drop (which makes it unsafe), and why
+DROPPABLE: Dict[str, str] = {
+    # 2.x: "the maximum duration of the audio in seconds"; 4.x ``bytes()`` accepts and ignores it
+    "duration": "`duration=` has no 4.x equivalent (4.x `bytes()` ignored it) and is dropped",
+}
+
+
+class KeywordCheck:
+    """How the keywords of a legacy call fit the 4.x method a fix would call."""
+
+    __slots__ = ("drop", "refused", "star")
+
+    def __init__(self, drop: List[cst.Arg], refused: List[str], star: bool) -> None:
+        self.drop = drop  # DROPPABLE keywords the fix removes (unsafe)
+        self.refused = refused  # keywords the target lacks and nothing handles: no fix
+        self.star = star  # ``**kwargs`` / ``*args``: what they hold is not known
+
+    def note(self, target: str) -> str:
+        parts = [DROPPABLE[a.keyword.value] for a in self.drop if a.keyword is not None]
+        if self.refused:
+            names = ["`%s=`" % k for k in self.refused if k]
+            if "" in self.refused:
+                names.append("positional arguments (it takes keywords only)")
+            parts.append("not fixed: 4.x `%s()` has no %s" % (_method(target), ", ".join(names)))
+        elif self.star:
+            parts.append(
+                "check what the `**` arguments hold: 4.x `%s()` takes only %s"
+                % (_method(target), ", ".join("`%s`" % k for k in sorted(ACCEPTED_KEYWORDS[target] - REQUEST_OPTIONS)))
+            )
+        return "; ".join(parts)
+
+
+def _method(target: str) -> str:
+    return target.rsplit(".", 1)[-1]
+
+
+def check_keywords(call: cst.Call, target: str, handled: Iterable[str] = ()) -> KeywordCheck:
+    """Keywords of ``call`` that the 4.x method ``target`` (a key of ``ACCEPTED_KEYWORDS``) lacks."""
+    accepted = ACCEPTED_KEYWORDS[target]
+    extra = set(handled)
+    drop: List[cst.Arg] = []
+    refused: List[str] = []
+    star = False
+    for a in call.args:
+        if a.star:
+            star = True
+            continue
+        if a.keyword is None:
+            refused.append("")  # 4.x methods take keywords only
+            continue
+        k = a.keyword.value
+        if k in accepted or k in extra or k in HANDLED_BY:
+            continue
+        if k in DROPPABLE:
+            drop.append(a)
+        else:
+            refused.append(k)
+    return KeywordCheck(drop, refused, star)
+
+
 #: ``client.tts.with_raw_response.generate(...)`` calls what ``client.tts.generate(...)`` calls
 _WRAPPERS = re.compile(r"\.with_(?:raw|streaming)_response(?=\.)")
 
@@ -198,6 +300,16 @@ class SdkRule(Rule):
         func = site.call.func
         assert isinstance(func, cst.Attribute)
         return [Replace(func.attr, new)]
+
+
+def fresh_name(module: cst.Module, base: str) -> str:
+    """``base``, or ``base_2``, ... : a name that occurs nowhere in the module's source."""
+    code = module.code
+    name, n = base, 1
+    while re.search(r"\b%s\b" % re.escape(name), code):
+        n += 1
+        name = "%s_%d" % (base, n)
+    return name
 
 
 def code_at(module: cst.Module, node: cst.CSTNode, ancestors: Sequence[cst.CSTNode]) -> str:
@@ -402,3 +514,113 @@ def voice_dict(node: cst.CSTNode) -> Optional[Tuple[str, Dict[str, cst.BaseExpre
     if mode == "embedding" or (mode is None and "embedding" in d and "id" not in d):
         return "embedding", d
     return None
+
+
+# ---- loops over streamed events ----------------------------------------------------------
+
+
+def is_type_test(test: cst.BaseExpression, ev: str, op: type, value: str) -> bool:
+    """``EV.type == "chunk"`` (``op`` ``cst.Equal``) / ``EV.type != "chunk"`` (``cst.NotEqual``)."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    c = test.comparisons[0]
+    left = test.left
+    return (
+        isinstance(c.operator, op)
+        and isinstance(left, cst.Attribute)
+        and left.attr.value == "type"
+        and isinstance(left.value, cst.Name)
+        and left.value.value == ev
+        and string_value(c.comparator) == value
+    )
+
+
+def is_skip_guard(stmt: cst.CSTNode, ev: str) -> bool:
+    """``if EV.type != "chunk": continue`` (what the CM402 fix inserts)."""
+    if not isinstance(stmt, cst.If) or stmt.orelse is not None or not is_type_test(stmt.test, ev, cst.NotEqual, "chunk"):
+        return False
+    body = stmt.body.body
+    if len(body) != 1:
+        return False
+    only = body[0]
+    if isinstance(only, cst.SimpleStatementLine):
+        return len(only.body) == 1 and isinstance(only.body[0], cst.Continue)
+    return isinstance(only, cst.Continue)
+
+
+class EventUses:
+    """How the body of ``for EV in <stream>:`` reads ``EV``.
+
+    ``unguarded``: ``EV.data`` / ``EV.audio`` reads not under ``if EV.type == "chunk":`` (or after
+    ``if EV.type != "chunk": continue``); ``other``: any other use of ``EV`` (``.type``, a
+    timestamp field, ``EV`` itself).  Code in nested functions and classes counts as ``other``.
+    """
+
+    AUDIO_FIELDS = ("data", "audio")
+
+    def __init__(self, loop: cst.For, ev: str) -> None:
+        self.ev = ev
+        self.unguarded: List[cst.Attribute] = []
+        self.other = False
+        self._block(loop.body, False)
+        if loop.orelse is not None:
+            self._walk(loop.orelse, False)
+
+    def _block(self, block: cst.BaseSuite, guarded: bool) -> None:
+        if isinstance(block, cst.IndentedBlock):
+            for stmt in block.body:
+                if not guarded and is_skip_guard(stmt, self.ev):
+                    guarded = True
+                    continue
+                self._walk(stmt, guarded)
+        else:
+            self._walk(block, guarded)
+
+    def _walk(self, node: cst.CSTNode, guarded: bool) -> None:
+        ev = self.ev
+        cls = node.__class__
+        if cls is cst.If:
+            if is_type_test(node.test, ev, cst.Equal, "chunk"):
+                self._block(node.body, True)
+                if node.orelse is not None:
+                    self._walk(node.orelse, guarded)
+                return
+        if cls in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
+            if _mentions(node, ev):
+                self.other = True
+            return
+        if cls is cst.Attribute and isinstance(node.value, cst.Name) and node.value.value == ev:
+            if node.attr.value in self.AUDIO_FIELDS:
+                if not guarded:
+                    self.unguarded.append(node)
+            else:
+                self.other = True
+            return
+        if cls is cst.Name and node.value == ev:
+            self.other = True
+            return
+        for child in node.children:
+            self._walk(child, guarded)
+
+
+def _mentions(node: cst.CSTNode, name: str) -> bool:
+    if isinstance(node, cst.Name):
+        return node.value == name
+    return any(_mentions(c, name) for c in node.children)
+
+
+def block_indent(module: cst.Module, ancestors: Sequence[cst.CSTNode]) -> str:
+    """The indentation of the statements of the innermost ``IndentedBlock`` in ``ancestors``."""
+    out = ""
+    for n in ancestors:
+        if isinstance(n, cst.IndentedBlock):
+            out += n.indent if n.indent is not None else module.default_indent
+    return out
+
+
+def bare_or_parenthesized(parent: Optional[cst.CSTNode], text: str) -> str:
+    """``text`` (an ``a or b`` expression) as it may stand under ``parent``."""
+    if isinstance(parent, (cst.Arg, cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Return, cst.Expr,
+                           cst.Element, cst.Yield, cst.Param)):
+        return text
+    return "(%s)" % text

@@ -9,7 +9,13 @@ What ``bytes`` returned decides the new shape:
   unless the result is iterated.
 
 ``duration=`` has no 4.x equivalent (4.x ``bytes`` ignored it): dropped, which makes
-the fix unsafe.
+the fix unsafe; any other keyword ``generate()`` lacks (``_sdk.ACCEPTED_KEYWORDS``, read from
+4.2.0) blocks the fix, and ``**kwargs`` make it unsafe.
+
+``generate()`` reads the whole body before it returns, where 2.x ``bytes()`` streamed: a
+``for`` statement that consumes the chunks as they come (plays or writes each one) becomes
+``with client.tts.with_streaming_response.generate(...) as response: for chunk in
+response.iter_bytes(): ...``, which keeps the time to first audio.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import libcst as cst
 from .. import catalog
 from ..rule import Append, EditRequest, Prepend, Replace
 from ._prefilter import IMPORTS_CARTESIA, ident
-from ._sdk import SdkRule, Site, call_with, iterated
+from ._sdk import SdkRule, Site, call_with, check_keywords, code_at, fresh_name, iterated
 
 LEGACY_1X_KEYWORDS = ("voice_id", "voice_embedding", "_experimental_voice_controls")
 
@@ -36,7 +42,7 @@ class TtsBytes(SdkRule):
             return
         call = site.call
         receiver = self.code(site.receiver)  # type: ignore[arg-type]
-        duration = site.arg("duration")
+        kc = check_keywords(call, "tts.generate")
         legacy_1x = any(site.arg(k) is not None for k in LEGACY_1X_KEYWORDS)
         target: cst.CSTNode = call
         before = after = None  # the text around ``target`` with the call renamed in place
@@ -62,8 +68,16 @@ class TtsBytes(SdkRule):
             "use `%s`, which returns a response: `.iter_bytes()` for the chunks, `.read()` for all the audio, "
             "`.write_to_file(path)`" % (receiver, shape)
         )
-        if duration is not None:
-            msg += "; `duration=` has no 4.x equivalent and is dropped"
+        note = kc.note("tts.generate")
+        if note:
+            msg += "; " + note
+        if kc.refused:
+            self.report_site(site, msg)
+            return
+        loop = self._streaming_loop(site)
+        if loop is not None:
+            self._fix_loop(site, loop, kc, msg, receiver)
+            return
         if after is None:
             why = "a synchronous client's call is awaited" if site.kind == "sync" else \
                 "await the call in an async function"
@@ -72,24 +86,70 @@ class TtsBytes(SdkRule):
         self.report_site(
             site,
             msg,
-            edits=self._edits(site, target, before or "", after, duration, receiver),
-            applicability=catalog.UNSAFE if duration is not None else catalog.SAFE,
+            edits=self._edits(site, target, before or "", after, kc.drop, receiver),
+            applicability=catalog.UNSAFE if kc.drop or kc.star else catalog.SAFE,
             fix_message="Use %s.generate(...), reading %s" % (receiver, what),
         )
 
     def _edits(self, site: Site, target: cst.CSTNode, before: str, after: str,
-               duration: Optional[cst.Arg], receiver: str) -> List[EditRequest]:
+               drop: List[cst.Arg], receiver: str) -> List[EditRequest]:
         """Rename ``bytes`` in place and wrap the call: the arguments stay free for other
         rules' fixes (CM404's voice, a model ID) in the same pass.  Dropping ``duration=``
         rewrites the whole call (an unsafe fix anyway)."""
-        if duration is None:
+        if not drop:
             edits: List[EditRequest] = self.rename_method(site, "generate")
             if before:
                 edits.insert(0, Prepend(target, before))
             return edits + [Append(target, after)]
-        new_call = call_with(site.call, func=cst.parse_expression(receiver + ".generate"), drop=[duration])
+        new_call = call_with(site.call, func=cst.parse_expression(receiver + ".generate"), drop=drop)
         new = self.code(new_call, site.stack)
         if target is site.call:
             return [Replace(target, before + new + after)]
         # the awaited form: ``await`` and the call are rewritten together
         return [Replace(target, before + "await " + new + after)]
+
+    # -- streaming loops -----------------------------------------------------------------
+
+    def _streaming_loop(self, site: Site) -> Optional[cst.For]:
+        """The ``for`` statement that consumes the chunks of a 2.x/3.x streaming call as they come.
+
+        ``for chunk in client.tts.bytes(...):`` (sync) and ``async for chunk in
+        ac.tts.bytes(...):`` (2.x async generator, not awaited) inside an async function.
+        A 1.x call (``voice_id=``) returned all the audio at once: not a stream.
+        """
+        if any(site.arg(k) is not None for k in LEGACY_1X_KEYWORDS):
+            return None
+        loop = site.parent
+        if not isinstance(loop, cst.For) or loop.iter is not site.call or site.awaited:
+            return None
+        if site.kind == "sync":
+            return loop if loop.asynchronous is None else None
+        if loop.asynchronous is not None and site.in_async_function:
+            return loop
+        return None
+
+    def _fix_loop(self, site: Site, loop: cst.For, kc, msg: str, receiver: str) -> None:
+        module = self.ctx.module
+        assert module is not None
+        name = fresh_name(module, "response")
+        new_call = call_with(
+            site.call, func=cst.parse_expression(receiver + ".with_streaming_response.generate"), drop=kc.drop
+        )
+        is_async = loop.asynchronous is not None
+        inner = loop.with_changes(
+            iter=cst.parse_expression(name + ".iter_bytes()"), leading_lines=()
+        )
+        stmt = cst.With(
+            items=[cst.WithItem(item=new_call, asname=cst.AsName(name=cst.Name(name)))],
+            body=cst.IndentedBlock(body=[inner]),
+            asynchronous=cst.Asynchronous() if is_async else None,
+        )
+        text = code_at(module, stmt, site.stack[:-1])
+        self.report_site(
+            site,
+            msg + "; `generate()` reads the whole audio before it returns: the loop streams from "
+            "`with_streaming_response.generate(...)` instead, as 2.x `bytes()` did",
+            edits=[Replace(loop, text.strip(" \t\r\n"))],
+            applicability=catalog.UNSAFE if kc.drop or kc.star else catalog.SAFE,
+            fix_message="Stream the chunks from %s.with_streaming_response.generate(...)" % receiver,
+        )

@@ -1,23 +1,40 @@
 """CM402 tts-sse: ``tts.sse(...)`` -> ``tts.generate_sse(...)``; ``b64decode(event.data)`` -> ``event.audio``.
 
 4.x keeps ``sse`` as a plain alias of ``generate_sse`` (3.x deprecated it).  The events
-of ``generate_sse`` decode their audio: ``event.audio`` (``bytes``, or None for an empty
-chunk) replaces ``base64.b64decode(event.data)`` -- the unsafe part (None instead of
-``b""``).  1.x streamed dicts (``chunk["audio"]``) and took ``stream=``: ``stream=True``
+of ``generate_sse`` decode their audio: ``event.audio or b""`` replaces
+``base64.b64decode(event.data)`` (``event.audio`` is None for an empty chunk, where the
+decode gave ``b""``).  4.x also yields events without audio (``done``, timestamps): a loop
+over the stream that reads ``.data`` / ``.audio`` outside ``if event.type == "chunk":``
+fails on the last event; the fix skips the other events (``if event.type != "chunk":
+continue``) when the loop reads nothing else of them, and reports the loop otherwise.
+A keyword ``generate_sse()`` lacks: ``duration=`` is dropped, others block the fix.  1.x streamed dicts (``chunk["audio"]``) and took ``stream=``: ``stream=True``
 (the default) is dropped; ``stream=False`` and dict access are reported for a human.
 2.x's ``AsyncCartesia.tts.sse`` was an async generator; 4.x's must be awaited.
 """
 
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
 from ..bindings import Scope, dotted_name
 from ..rule import Replace
 from ._prefilter import IMPORTS_CARTESIA, ident
-from ._sdk import SdkRule, Site, call_with, is_true, needs_parens_for_await, remove_args, string_value
+from ..rule import InsertBefore
+from ._sdk import (
+    EventUses,
+    SdkRule,
+    Site,
+    bare_or_parenthesized,
+    block_indent,
+    call_with,
+    check_keywords,
+    is_true,
+    needs_parens_for_await,
+    remove_args,
+    string_value,
+)
 
 EVENT_PATHS = ("tts.sse()[]", "tts.generate_sse()[]")
 B64DECODE = frozenset({"base64.b64decode", "b64decode", "base64.standard_b64decode", "standard_b64decode"})
@@ -33,10 +50,17 @@ class TtsSse(SdkRule):
         super().__init__(ctx)
         self.decodes: List[Tuple[cst.Call, cst.BaseExpression, Scope, Optional[cst.CSTNode]]] = []
         self.subscripts: List[Tuple[cst.Subscript, Scope, Optional[cst.CSTNode]]] = []
+        self.parents: Dict[int, Optional[cst.CSTNode]] = {}
+        self.loops: List[Tuple[cst.For, Scope, Tuple[cst.CSTNode, ...]]] = []
+
+    def visit_For(self, node: cst.For) -> None:
+        if isinstance(node.target, cst.Name):
+            self.loops.append((node, self.ctx.bindings.scope, tuple(self.ctx.stack[:-1])))
 
     def visit_Call(self, node: cst.Call) -> None:
         super().visit_Call(node)
         if len(node.args) == 1 and dotted_name(node.func) in B64DECODE:
+            self.parents[id(node)] = self.ctx.stack[-2] if len(self.ctx.stack) > 1 else None
             arg = node.args[0].value
             if isinstance(arg, cst.Attribute) and arg.attr.value == "data" and not node.args[0].keyword:
                 self.decodes.append(
@@ -68,7 +92,14 @@ class TtsSse(SdkRule):
                 '`{"audio": bytes}` dict instead: for the whole audio use `%s.generate(...).read()`' % receiver,
             )
             return
-        drop = [stream] if stream is not None else []
+        kc = check_keywords(call, "tts.generate_sse", handled=("stream",))
+        note = kc.note("tts.generate_sse")
+        if note:
+            msg += "; " + note
+        if kc.refused:
+            self.report_site(site, msg)
+            return
+        drop = ([stream] if stream is not None else []) + kc.drop
         fix_message = "Use %s.generate_sse(...)" % receiver
         if site.kind == "async" and not site.awaited:
             # 2.x async generator -> 4.x coroutine returning an AsyncStream
@@ -93,14 +124,16 @@ class TtsSse(SdkRule):
             if r is None or r[1] not in EVENT_PATHS:
                 continue
             ev = self.code(event)
+            new = bare_or_parenthesized(self.parents.get(id(call)), '%s.audio or b""' % ev)
             self.report(
                 call,
-                "The SSE events of 4.x decode the audio: `%s.audio` (bytes; None for an empty chunk) "
-                "replaces `base64.b64decode(%s.data)`" % (ev, ev),
-                edits=[Replace(call, ev + ".audio")],
+                'The SSE events of 4.x decode the audio: `%s.audio or b""` replaces `base64.b64decode(%s.data)` '
+                "(`%s.audio` is None for an empty chunk)" % (ev, ev, ev),
+                edits=[Replace(call, new)],
                 statement=stmt,
                 fix_message="Use %s.audio" % ev,
             )
+        self._loops()
         for sub, scope, stmt in self.subscripts:
             r = b.resolve(sub.value, scope)
             if r is None or r[1] not in EVENT_PATHS:
@@ -111,4 +144,41 @@ class TtsSse(SdkRule):
                 '1.x streamed `{"audio": bytes}` dicts; 4.x streams typed events: '
                 '`if %s.type == "chunk": audio = %s.audio` (None for an empty chunk)' % (ev, ev),
                 statement=stmt,
+            )
+
+    def _loops(self) -> None:
+        """``for event in <4.x SSE stream>:`` bodies that read audio from events that carry none."""
+        b = self.ctx.bindings
+        module = self.ctx.module
+        assert module is not None
+        for loop, scope, stack in self.loops:
+            r = b.resolve(loop.target, scope)
+            if r is None or r[1] not in EVENT_PATHS:
+                continue
+            ev = loop.target.value  # type: ignore[attr-defined]
+            uses = EventUses(loop, ev)
+            if not uses.unguarded:
+                continue
+            first = uses.unguarded[0]
+            msg = (
+                "4.x streams also events without audio (the final `done` event; timestamps with "
+                "`add_timestamps=True`): `%s.%s` fails on them" % (ev, first.attr.value)
+            )
+            body = loop.body
+            if uses.other or not isinstance(body, cst.IndentedBlock):
+                self.report(
+                    first,
+                    msg + '; read the audio under `if %s.type == "chunk":`' % ev,
+                    statement=loop,
+                )
+                continue
+            indent = block_indent(module, list(stack) + [loop, body])
+            inner = body.indent if body.indent is not None else module.default_indent
+            guard = 'if %s.type != "chunk":\n%s%scontinue\n' % (ev, indent, inner)
+            self.report(
+                first,
+                msg + "; the fix skips them: `if %s.type != \"chunk\": continue`" % ev,
+                edits=[InsertBefore(body.body[0], indent + guard)],
+                statement=loop,
+                fix_message="Skip the events without audio",
             )

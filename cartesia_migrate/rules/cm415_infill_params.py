@@ -7,7 +7,11 @@
   -> ``client.tts.infill(..., output_format={"container": ..., "sample_rate": ...})``,
   iterated with ``.iter_bytes()`` like the chunks 2.x yielded;
 - 1.x/2.x ``tts.infill`` returned ``(infill_audio, total_audio)``; 4.x returns the
-  infill audio only (a response): reported where the result is unpacked.
+  infill audio only (a response): reported where the result is unpacked;
+- 1.x/2.x skipped a side passed as ``None`` (``right_audio=None``); 4.x raises on it
+  ("Expected entry at `right_audio` to be bytes, an io.IOBase instance, PathLike or a
+  tuple"): the keyword is dropped, in ``tts.infill`` and ``infill.bytes`` calls alike;
+- a keyword 4.2.0 ``tts.infill`` lacks (``_sdk.ACCEPTED_KEYWORDS``) blocks the fix.
 """
 
 from __future__ import annotations
@@ -21,7 +25,13 @@ from ..bindings import dotted_name
 from ..rule import EditRequest, Replace
 from ._imports import ensure_import
 from ._prefilter import IMPORTS_CARTESIA, ident
-from ._sdk import SdkRule, Site, call_with, kw_arg, remove_args, rename_kwarg, voice_dict
+from ._sdk import SdkRule, Site, call_with, check_keywords, kw_arg, remove_args, rename_kwarg, voice_dict
+
+AUDIO_SIDES = ("left_audio", "right_audio")
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
 
 FORMAT_KEYS = (
     ("output_format_container", "container"),
@@ -64,6 +74,11 @@ class InfillParams(SdkRule):
                 unsafe = unsafe or not isinstance(value, (cst.SimpleString, cst.FormattedString,
                                                           cst.ConcatenatedString))
             changes.append("`%s=` -> `%s=pathlib.Path(...)`" % (old, new))
+        for side in AUDIO_SIDES:
+            a = site.arg(side)
+            if a is not None and _is_none(a.value):
+                dropped.append(a)  # 4.x raises on None
+                changes.append("`%s=None` is dropped (4.x raises on None; 1.x/2.x skipped it)" % side)
         if dropped:
             edits += remove_args(site.call, dropped)
         if any(isinstance(e, Replace) and isinstance(e.text, str) and "pathlib.Path(" in e.text for e in edits):
@@ -78,6 +93,10 @@ class InfillParams(SdkRule):
             else:
                 blocked = '`voice=` -> `voice_id="<voice id>"` (a string)'
         tts = self.code(site.receiver)  # type: ignore[arg-type]
+        kc = check_keywords(site.call, "tts.infill", handled=("left_audio_path", "right_audio_path", "voice"))
+        if kc.refused and (changes or blocked):
+            blocked = kc.note("tts.infill").replace("not fixed: ", "")
+            edits = []
         if changes or blocked:
             msg = "4.x `%s.infill()` renamed its parameters: %s" % (
                 tts,
@@ -125,8 +144,18 @@ class InfillParams(SdkRule):
         ):
             self.report_site(site, msg + " (not fixed: experimental controls, see CM411)")
             return
+        kc = check_keywords(call, "tts.infill", handled=[old for old, _ in FORMAT_KEYS])
+        if kc.refused:
+            self.report_site(site, msg + "; " + kc.note("tts.infill"))
+            return
         fmt = [(key, site.arg(old)) for old, key in FORMAT_KEYS if site.arg(old) is not None]
         drop = [a for _, a in fmt[1:]]
+        nones = [a for a in map(site.arg, AUDIO_SIDES) if a is not None and _is_none(a.value)]
+        if nones:
+            drop += nones
+            msg += "; %s dropped (4.x raises on None; 2.x skipped it)" % " and ".join(
+                "`%s=None`" % a.keyword.value for a in nones if a.keyword is not None
+            )
         replace = {}
         if fmt:
             value = cst.parse_expression(

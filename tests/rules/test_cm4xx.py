@@ -257,8 +257,8 @@ def test_cm401_fix_forms():
         "output_format=FMT).read()" in out
     )
     assert (
-        'async for c in (await ac.tts.generate(model_id="m", transcript="t", voice=VOICE, '
-        "output_format=FMT)).iter_bytes():" in out
+        'async with ac.tts.with_streaming_response.generate(model_id="m", transcript="t", voice=VOICE, '
+        "output_format=FMT) as response:\n        async for c in response.iter_bytes():\n            pass\n" in out
     )
     assert (
         'old = await (await ac.tts.generate(model_id="m", transcript="t", voice_id=VOICE, '
@@ -310,6 +310,67 @@ def test_cm401_duration_is_dropped_by_an_unsafe_fix():
     )
 
 
+def test_cm401_loop_that_consumes_chunks_keeps_streaming():
+    src = d("""
+        from cartesia import Cartesia
+
+        client = Cartesia(api_key=KEY)
+
+
+        def speak(text, response):
+            # play as it comes
+            for chunk in client.tts.bytes(model_id="m", transcript=text, voice=VOICE,
+                                          output_format=FMT):
+                stream.write(chunk)
+            else:
+                done()
+            chunks = client.tts.bytes(model_id="m", transcript=text, voice=VOICE, output_format=FMT)
+            for c in chunks:
+                pass
+            old = [c for c in client.tts.bytes(model_id="m", transcript=text, voice_id=VOICE, output_format=FMT)]
+        """)
+    out = fixed(src, "CM401")
+    assert out == src.replace(
+        """    for chunk in client.tts.bytes(model_id="m", transcript=text, voice=VOICE,
+                                  output_format=FMT):
+        stream.write(chunk)
+    else:
+        done()
+""",
+        """    with client.tts.with_streaming_response.generate(model_id="m", transcript=text, voice=VOICE,
+                                  output_format=FMT) as response_2:
+        for chunk in response_2.iter_bytes():
+            stream.write(chunk)
+        else:
+            done()
+""",
+    ).replace(
+        "chunks = client.tts.bytes(model_id=\"m\", transcript=text, voice=VOICE, output_format=FMT)",
+        "chunks = client.tts.generate(model_id=\"m\", transcript=text, voice=VOICE, output_format=FMT).iter_bytes()",
+    ).replace(
+        "old = [c for c in client.tts.bytes(model_id=\"m\", transcript=text, voice_id=VOICE, output_format=FMT)]",
+        "old = [c for c in client.tts.generate(model_id=\"m\", transcript=text, voice_id=VOICE, "
+        "output_format=FMT).iter_bytes()]",
+    )
+    assert "# play as it comes\n    with " in out
+    compile(out, "app.py", "exec")
+
+
+def test_cm401_keywords_generate_lacks():
+    head = "from cartesia import Cartesia\nc = Cartesia(api_key=K)\n"
+    # a keyword 4.2.0 generate() lacks and no rule handles: reported, never moved to generate()
+    [f] = findings(head + "x = c.tts.bytes(model_id=M, transcript=T, voice=V, output_format=F, foo=1)\n", "CM401")
+    assert f.fix is None and "not fixed: 4.x `generate()` has no `foo=`" in f.message
+    [f] = findings(head + "x = c.tts.bytes(M, T, F, voice_id=V)\n", "CM401")
+    assert f.fix is None and "positional arguments" in f.message
+    # **kwargs may hold one: unsafe, and the message lists what generate() takes
+    [f] = findings(head + "x = c.tts.bytes(**params)\n", "CM401")
+    assert f.fix.applicability == "unsafe" and "`model_id`" in f.message and "`duration`" not in f.message
+    # keywords other rules rewrite at the same statement do not block the rename
+    [f] = findings(head + "x = c.tts.bytes(model_id=M, transcript=T, voice_id=V, output_format=F)\n", "CM401")
+    assert f.fix.applicability == "safe"
+
+
 def test_cm401_async_outside_async_function_is_reported_without_fix():
     src = (
         "from cartesia import AsyncCartesia\nac = AsyncCartesia(api_key=K)\ngen = ac.tts.bytes(model_id=M)\n"
@@ -351,7 +412,7 @@ def test_cm402_rename_and_decode_through_a_variable():
     assert fixed(src, "CM402") == src  # unsafe only
     out = fixed(src, "CM402", unsafe=True)
     assert 'events = client.tts.generate_sse(model_id="m"' in out
-    assert "yield event.audio" in out
+    assert 'yield event.audio or b""' in out and "continue" not in out  # already guarded by type
 
 
 def test_cm402_1x_stream_keyword_and_dict_access():
@@ -391,7 +452,8 @@ def test_cm402_async_generator_becomes_awaited():
         """)
     out = fixed(src, "CM402", unsafe=True)
     assert "async for ev in await client.tts.generate_sse(model_id=" in out
-    assert "out.write(ev.audio)" in out
+    # the loop read audio from every event: 4.x also streams a final done event without it
+    assert '        if ev.type != "chunk":\n            continue\n        out.write(ev.audio or b"")\n' in out
     assert "stream = await client.tts.generate_sse(" in out
 
 
@@ -1002,7 +1064,7 @@ def test_all_rules_together_converge_and_are_idempotent():
             for event in client.tts.generate_sse(model_id="sonic-2", transcript=text, voice="a0e99841",
                                         output_format=FMT):
                 if event.type == "chunk":
-                    yield event.audio
+                    yield event.audio or b""
 
 
         def token() -> str:
@@ -1322,3 +1384,145 @@ def test_add_from_import(src, expected):
         elif isinstance(r, InsertAtOffset):
             edits.append(make_edit(index, r.offset, r.offset, r.text))
     assert apply_edits(src, edits) == expected
+
+
+# ---- the keyword table is what the installed cartesia 4.2.0 declares ----------------------------
+
+
+def test_accepted_keywords_match_the_installed_sdk():
+    import importlib.metadata
+    import inspect
+
+    from cartesia.lib._tts import AsyncWebSocketContext, WebSocketContext
+    from cartesia.resources.tts import AsyncTTSResource, TTSResource
+    from cartesia.resources.voice_changer import AsyncVoiceChangerResource, VoiceChangerResource
+
+    from cartesia_migrate.rules._sdk import ACCEPTED_KEYWORDS, WS_CONTEXT_KEYWORDS
+
+    assert importlib.metadata.version("cartesia") == "4.2.0"
+
+    def keywords(fn):
+        ps = inspect.signature(fn).parameters.values()
+        return {p.name for p in ps if p.name != "self" and p.kind is not p.VAR_KEYWORD}
+
+    owners = {"tts": (TTSResource, AsyncTTSResource), "voice_changer": (VoiceChangerResource, AsyncVoiceChangerResource)}
+    for path, accepted in ACCEPTED_KEYWORDS.items():
+        resource, method = path.split(".")
+        for cls in owners[resource]:
+            assert keywords(getattr(cls, method)) == set(accepted), (cls.__name__, method)
+    for cls in (WebSocketContext, AsyncWebSocketContext):
+        assert keywords(cls.send) == set(WS_CONTEXT_KEYWORDS), cls.__name__
+
+
+def test_cm402_keywords_generate_sse_lacks_and_event_loops():
+    head = "import base64\nfrom cartesia import Cartesia\nc = Cartesia(api_key=K)\n"
+    src = head + "s = c.tts.sse(model_id=M, transcript=T, voice=V, output_format=F, duration=5, stream=True)\n"
+    assert fixed(src, "CM402", unsafe=True).endswith(
+        "s = c.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F)\n"
+    )
+    [f] = findings(src, "CM402")
+    assert "`duration=` has no 4.x equivalent" in f.message
+    [f] = findings(head + "s = c.tts.sse(model_id=M, transcript=T, voice=V, output_format=F, bar=1)\n", "CM402")
+    assert f.fix is None and "has no `bar=`" in f.message
+    # a loop that reads more of the events than their audio: reported, not guessed
+    src = head + d("""
+        for ev in c.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F, add_timestamps=True):
+            print(ev.word_timestamps)
+            sizes.append(len(ev.data))
+        for ev2 in c.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F):
+            if ev2.type == "chunk":
+                sizes.append(len(ev2.data))
+            elif ev2.type == "done":
+                break
+        for ev3 in c.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F):
+            if ev3.type != "chunk":
+                continue
+            play(ev3.audio)
+        """)
+    [f] = findings(src, "CM402")
+    assert f.location[0] == 6 and f.fix is None and 'under `if ev.type == "chunk":`' in f.message
+    assert fixed(src, "CM402", unsafe=True) == src
+    # the guarded one-liner cannot take a guard statement
+    src = head + "for e in c.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F): play(e.audio)\n"
+    [f] = findings(src, "CM402")
+    assert f.fix is None
+
+
+def test_cm415_none_sides_are_dropped_and_unknown_keywords_block():
+    head = "from cartesia import Cartesia\nclient = Cartesia(api_key=K)\n"
+    src = head + d("""
+        a = client.infill.bytes(left_audio=f, right_audio=None, model_id=M, transcript="t", voice_id=V,
+                                output_format_container="wav", output_format_sample_rate=44100)
+        b = client.tts.infill(left_audio=None, right_audio=f, transcript="t", voice_id=V)
+        ok = client.tts.infill(left_audio=f, right_audio=g, transcript="t", voice_id=V)
+        """)
+    fs = findings(src, "CM415")
+    assert [f.location[0] for f in fs] == [3, 5]
+    assert all(f.fix.applicability == "safe" for f in fs)
+    assert "`right_audio=None` dropped" in fs[0].message and "`left_audio=None` is dropped" in fs[1].message
+    out = fixed(src, "CM415")
+    assert (
+        'a = client.tts.infill(left_audio=f, model_id=M, transcript="t", voice_id=V,\n'
+        + " " * 24
+        + 'output_format={"container": "wav", "sample_rate": 44100}).iter_bytes()\n'
+    ) in out
+    assert 'b = client.tts.infill(right_audio=f, transcript="t", voice_id=V)\n' in out
+    compile(out, "app.py", "exec")
+    for call in (
+        "client.infill.bytes(left_audio=f, weird=1)",
+        "client.tts.infill(left_audio_path='a.wav', transcript='t', experimental_voice_controls={})",
+    ):
+        [f] = findings(head + "x = " + call + "\n", "CM415")
+        assert f.fix is None and "has no `" in f.message and "not fixed: not fixed" not in f.message, f.message
+
+
+def test_cm408_event_type_reads_and_keywords():
+    src = d("""
+        import base64
+        from cartesia import Cartesia
+        client = Cartesia(api_key=KEY)
+        for chunk in client.voice_changer.sse(clip=f, voice_id=V):
+            if chunk.type == "chunk":
+                out.write(base64.b64decode(chunk.data))
+            elif chunk.type == "done":
+                break
+        for ev in client.voice_changer.generate_sse(clip=f, voice_id=V):
+            if (ev.type != "chunk"):
+                continue
+            log(ev.type)
+        for other in stream_of_something():
+            if other.type == "chunk":
+                pass
+        """)
+    fs = findings(src, "CM408")
+    assert [f.location[0] for f in fs] == [4, 5, 7, 10, 12]
+    out = fixed(src, "CM408")
+    assert out == src.replace(".voice_changer.sse(", ".voice_changer.generate_sse(").replace(
+        'if chunk.type == "chunk":', "if not chunk.done:"
+    ).replace(
+        'elif chunk.type == "done":', 'elif getattr(chunk, "type", "done" if chunk.done else "chunk") == "done":'
+    ).replace('if (ev.type != "chunk"):', "if (ev.done):").replace(
+        "log(ev.type)", 'log(getattr(ev, "type", "done" if ev.done else "chunk"))'
+    )
+    assert 'if other.type == "chunk":' in out
+    # a keyword 4.2.0 lacks blocks the rename
+    [f] = findings("from cartesia import Cartesia\nc = Cartesia(api_key=K)\nc.voice_changer.bytes(clip=f, x=1)\n",
+                   "CM408")
+    assert f.fix is None and "has no `x=`" in f.message
+
+
+def test_cm408_event_type_fix_runs_on_4_2_0_events():
+    """The rewritten tests give 2.x's ``type`` for every event 4.2.0 parses (built from its own types)."""
+    from cartesia.types.voice_changer_sse_event import VoiceChangerSSEChunk, VoiceChangerSSEDone, VoiceChangerSSEError
+
+    events = [
+        VoiceChangerSSEChunk.construct(data="AA==", done=False, sample_rate=44100, status_code=206, step_time=1.0),
+        VoiceChangerSSEDone.construct(done=True, status_code=200),
+        VoiceChangerSSEError.construct(done=True, message="m", request_id="r", status_code=400, title="t", type="error"),
+    ]
+    got = [(not ev.done, getattr(ev, "type", "done" if ev.done else "chunk")) for ev in events]
+    assert got == [(True, "chunk"), (False, "done"), (False, "error")]
+    import pytest as _pytest
+
+    with _pytest.raises(AttributeError):
+        events[0].type  # what the 2.x loop read
