@@ -83,9 +83,10 @@ class Outcome:
 
     def error(self) -> str:
         """The exception line of the traceback (or the reason when there is none)."""
+        exception = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Iteration|Warning)?: ")
         lines = [line for line in self.stderr.strip().splitlines() if line.strip()]
         for line in reversed(lines):
-            if not line.startswith((" ", "\t")) and not line.startswith("Traceback"):
+            if exception.match(line) and not line.startswith("sys:") and "Warning: " not in line:
                 return line.strip()[:300]
         return self.reason
 
