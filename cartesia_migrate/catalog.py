@@ -90,7 +90,7 @@ CATALOG: Dict[str, RuleInfo] = {
            "cartesia requirement that admits no 4.x release"),
         _r("CM401", "tts-bytes", SAFE, WARNING, "tts.bytes() is deprecated: use tts.generate()"),
         _r("CM402", "tts-sse", UNSAFE, WARNING, "tts.sse() with base64 event.data: use tts.generate_sse() and event.audio"),
-        _r("CM403", "tts-websocket", NONE, WARNING, "tts.websocket() session: use tts.websocket_connect()"),
+        _r("CM403", "tts-websocket", UNSAFE, WARNING, "tts.websocket() session: use tts.websocket_connect()"),
         _r("CM404", "voice-specifier", SAFE, ERROR, "voice_id= / {'mode': 'id'} voice specifier: use voice=ID"),
         _r("CM405", "client-constructor", SAFE, ERROR, "Client constructor argument removed or renamed"),
         _r("CM406", "access-token-api", SAFE, ERROR, "client.auth.access_token(): use client.access_token.create()"),

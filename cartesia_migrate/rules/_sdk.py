@@ -153,6 +153,13 @@ def check_keywords(call: cst.Call, target: str, handled: Iterable[str] = ()) -> 
 _WRAPPERS = re.compile(r"\.with_(?:raw|streaming)_response(?=\.)")
 
 
+def sdk_path(path: str) -> str:
+    """``path`` with the wrappers that call the same thing taken out: ``with_raw_response`` /
+    ``with_streaming_response``, and ``websocket_connect().enter()`` (the connection a ``with``
+    block gives, ``...websocket_connect()@``)."""
+    return _WRAPPERS.sub("", path).replace("tts.websocket_connect().enter()", "tts.websocket_connect()@")
+
+
 class Site:
     """A call the rule may report, with what the traversal knew about its place."""
 
@@ -259,7 +266,7 @@ class SdkRule(Rule):
             r = b.call_target(site.call, site.scope)
             if r is None:
                 continue
-            site.kind, site.path = r[0], _WRAPPERS.sub("", r[1])
+            site.kind, site.path = r[0], sdk_path(r[1])
             self.check(site)
         self.finish()
 
@@ -598,6 +605,12 @@ class EventUses:
             return
         if cls is cst.Name and node.value == ev:
             self.other = True
+            return
+        if cls is cst.Attribute:  # ``x.ev``: another object's attribute
+            self._walk(node.value, guarded)
+            return
+        if cls is cst.Arg and node.keyword is not None:  # ``f(ev=...)``: a keyword
+            self._walk(node.value, guarded)
             return
         for child in node.children:
             self._walk(child, guarded)

@@ -1,16 +1,48 @@
-"""CM403 tts-websocket: ``tts.websocket()`` sessions -> ``tts.websocket_connect()`` (report only).
+"""CM403 tts-websocket: ``tts.websocket()`` sessions -> ``tts.websocket_connect()``.
 
 ``tts.websocket()`` survives in 4.x as the "SDK v2 compatible" wrapper (3.x deprecated
-it): ``send(..., stream=True)`` returns either an iterator or one object, 1.x
-``voice_id=`` / ``_experimental_voice_controls=`` go through unchecked ``**kwargs``.  The
-4.x session is a context manager with per-context ``push`` / ``receive``; moving to it
-restructures the code, so the finding spells out the new shape instead of fixing it.
+it), but code written for it breaks there: ``send(..., stream=True)`` yields
+``BackcompatWebSocketTtsOutput`` objects (1.x ``out["audio"]`` raises) and, unlike 2.x, also
+one for the final ``done`` event, whose ``audio`` is None; 1.x ``voice_id=`` goes through
+unchecked ``**kwargs``.  Contexts (``ws.context()``) already are 4.x ``WebSocketContext``
+objects, whose ``receive()`` yields typed events.
+
+The unsafe fix covers the common shape, a session held in a local (or module) variable
+used only in its own scope::
+
+    ws = client.tts.websocket()                      ws = client.tts.websocket_connect().enter()
+    for out in ws.send(model_id=M, transcript=T,     ctx = ws.context(model_id=M, voice=V, output_format=F)
+                       voice=V, output_format=F,     ctx.push(T)
+                       stream=True):                 ctx.no_more_inputs()
+        play(out["audio"])                   ->      for out in ctx.receive():
+    ws.close()                                           if out.type == "error":
+                                                             raise RuntimeError(out.message)
+                                                         if out.type != "chunk":
+                                                             continue
+                                                         play(out.audio)
+                                                     ws.close()
+
+and the context shape (``ctx = ws.context()``; ``ctx.send(..., continue_=True)`` /
+``ctx.no_more_inputs()``, unchanged; ``for out in ctx.receive():`` loops get the same guard
+and ``out["audio"]`` -> ``out.audio``).  ``.enter()`` opens the socket at once, as 1.x/2.x
+``websocket()`` did, and the session stays open until your ``ws.close()``.  Everything else
+is reported with the new shape: ``stream=False``, a ``send`` result stored or passed on, a
+session on ``self.`` or used by other functions, a context passed to other code, 1.x
+generator contexts (``for out in ctx.send(transcript=gen())``), loops that read more than
+the audio (timestamps) and ``send`` keywords ``context()`` lacks.
 """
 
 from __future__ import annotations
 
+from typing import Dict, List, Optional, Sequence, Set, Tuple
+
+import libcst as cst
+
+from .. import catalog
+from ..bindings import Scope
+from ..rule import EditRequest, Replace
 from ._prefilter import IMPORTS_CARTESIA, ident
-from ._sdk import SdkRule, Site
+from ._sdk import SdkRule, Site, code_at, fresh_name, is_skip_guard, is_true, is_type_test, string_value
 
 SYNC_SHAPE = (
     "with {r}.websocket_connect() as ws: "
@@ -25,24 +57,380 @@ ASYNC_SHAPE = (
     'async for event in ctx.receive(): if event.type == "chunk": play(event.audio)'
 )
 
+#: ``send(...)`` keywords of the 1.x/2.x session and where they go in 4.x: ``context(...)``
+#: (``TTSResourceConnection.context`` in 4.2.0 ``cartesia/lib/_tts.py``), ``push(...)``, or nowhere
+TO_CONTEXT = frozenset(
+    {"model_id", "voice", "output_format", "language", "add_timestamps", "add_phoneme_timestamps",
+     "generation_config", "pronunciation_dict_id", "use_normalized_timestamps", "context_id",
+     "max_buffer_delay_ms"}
+)
+TO_PUSH = frozenset({"speed"})
+DROPPED = {"stream", "duration"}  # stream=True only; duration: no 4.x equivalent (unsafe anyway)
+CONTEXT_METHODS = frozenset({"send", "push", "no_more_inputs", "flush", "cancel"})
+
+
+class Blocked(Exception):
+    """The session has a use the fix does not cover (the message says which)."""
+
+
+class _Use:
+    __slots__ = ("node", "scope", "up")
+
+    def __init__(self, node: cst.Name, scope: Scope, up: Tuple[cst.CSTNode, ...]) -> None:
+        self.node = node
+        self.scope = scope
+        self.up = up  # the nearest ancestors, nearest first
+
+    def at(self, i: int) -> Optional[cst.CSTNode]:
+        return self.up[i] if i < len(self.up) else None
+
 
 class TtsWebsocket(SdkRule):
     CODE = "CM403"
     PREFILTER = ((IMPORTS_CARTESIA, ident("tts"), ident("websocket")),)
     METHODS = frozenset({"websocket"})
 
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.names: Dict[str, List[_Use]] = {}
+        self.loops: Dict[int, Tuple[cst.CSTNode, ...]] = {}  # id(For) -> its ancestors
+
+    def visit_Name(self, node: cst.Name) -> None:
+        stack = self.ctx.stack
+        up = tuple(reversed(stack[-7:-1]))
+        self.names.setdefault(node.value, []).append(_Use(node, self.ctx.bindings.scope, up))
+
+    def visit_For(self, node: cst.For) -> None:
+        self.loops[id(node)] = tuple(self.ctx.stack[:-1])
+
     def check(self, site: Site) -> None:
         if site.path != "tts.websocket":
             return
         r = self.code(site.receiver)  # type: ignore[arg-type]
-        if site.kind == "async":
+        is_async = site.kind == "async"
+        if is_async:
             shape = ASYNC_SHAPE.format(r=r)
             extra = " (`websocket_connect()` itself is not awaited)"
         else:
             shape = SYNC_SHAPE.format(r=r)
             extra = ""
+        msg = (
+            "`%s.websocket()` is the 2.x-compatible WebSocket wrapper (deprecated in 3.x; on 4.x its `send()` "
+            "yields objects, not 1.x dicts, and one more without audio for the final event; `stream=`, "
+            "`voice_id=` and `continue_=` are legacy): use `%s`%s" % (r, shape, extra)
+        )
+        try:
+            edits, what = self._session_fix(site, r, is_async)
+        except Blocked as e:
+            self.report_site(site, msg + "; not fixed: %s" % e)
+            return
         self.report_site(
             site,
-            "`%s.websocket()` is the 2.x-compatible WebSocket wrapper (deprecated in 3.x; `stream=`, `voice_id=` "
-            "and `continue_=` are legacy): use `%s`%s" % (r, shape, extra),
+            msg + "; the fix opens the session with `%s.websocket_connect().enter()` (closed by your `.close()` "
+            "as before)%s; not covered: `stream=False`, sessions on attributes or shared with other functions, "
+            "contexts passed to other code, loops that read timestamps" % (r, what),
+            edits=edits,
+            applicability=catalog.UNSAFE,
+            fix_message="Use %s.websocket_connect()" % r,
         )
+
+    # -- the session ---------------------------------------------------------------------
+
+    def _session_fix(self, site: Site, r: str, is_async: bool) -> Tuple[List[EditRequest], str]:
+        outer = site.outer
+        assign = site.outer_parent()
+        if (
+            not isinstance(assign, cst.Assign)
+            or assign.value is not outer
+            or len(assign.targets) != 1
+            or not isinstance(assign.targets[0].target, cst.Name)
+        ):
+            raise Blocked("the session is not assigned to a plain variable")
+        if is_async and not site.awaited:
+            raise Blocked("the 2.x async session is not awaited")
+        if site.awaited and not is_async:
+            raise Blocked("a synchronous client's call is awaited")
+        name = assign.targets[0].target.value
+        uses = self._uses(name, site.scope, assign.targets[0].target)
+        call = site.call
+        edits: List[EditRequest] = [
+            Replace(call, "%s.websocket_connect(%s).enter()" % (r, self._args_code(call)))
+        ]
+        what: List[str] = []
+        taken: Set[str] = set()
+        for u in uses:
+            attr = u.at(0)
+            call_node = u.at(1)
+            if not isinstance(attr, cst.Attribute) or attr.value is not u.node or not isinstance(call_node, cst.Call) \
+                    or call_node.func is not attr:
+                raise Blocked("`%s` is used other than by calling its methods" % name)
+            method = attr.attr.value
+            after = u.at(2)
+            awaited = isinstance(after, cst.Await)
+            if awaited:
+                after = u.at(3)
+            if awaited != is_async and method in ("close", "send"):
+                raise Blocked("`%s.%s()` is %sawaited" % (name, method, "" if awaited else "not "))
+            if method == "close":
+                if not isinstance(after, cst.Expr):
+                    raise Blocked("the result of `%s.close()` is used" % name)
+                continue
+            if method == "send":
+                if not isinstance(after, cst.For) or after.iter is not (u.at(2) if awaited else call_node):
+                    raise Blocked("a `%s.send(...)` result is stored or passed on (only `for out in %s.send(...)` "
+                                  "loops are rewritten)" % (name, name))
+                edits += self._send_loop(after, call_node, name, is_async, taken)
+                what.append("`%s.send(...)` loops become `ctx.push(...)` on a context" % name)
+                continue
+            if method == "context":
+                if isinstance(after, cst.Assign) and len(after.targets) == 1 and \
+                        isinstance(after.targets[0].target, cst.Name) and after.value is call_node:
+                    edits += self._context(after.targets[0].target, u.scope, is_async)
+                    what.append("`ctx.receive()` loops skip events without audio")
+                    continue
+                raise Blocked("a `%s.context(...)` is not assigned to a plain variable" % name)
+            raise Blocked("`%s.%s()` has no 4.x equivalent the fix knows" % (name, method))
+        return edits, ("; " + "; ".join(dict.fromkeys(what))) if what else ""
+
+    def _args_code(self, call: cst.Call) -> str:
+        """The arguments of ``websocket(...)`` (4.x: ``extra_query``, ``extra_headers``, options)."""
+        if not call.args:
+            return ""
+        for a in call.args:
+            if a.keyword is None or a.keyword.value not in ("extra_query", "extra_headers",
+                                                             "websocket_connection_options"):
+                raise Blocked("`websocket(...)` arguments the 4.x `websocket_connect()` may not take")
+        return ", ".join("%s=%s" % (a.keyword.value, self.code(a.value)) for a in call.args)  # type: ignore[union-attr]
+
+    def _uses(self, name: str, scope: Scope, binding: cst.Name) -> List[_Use]:
+        """Every use of ``name`` other than ``binding``: all in ``scope``, none in nested scopes."""
+        out = []
+        for u in self.names.get(name, ()):
+            if u.node is binding:
+                continue
+            s: Optional[Scope] = u.scope
+            if s is scope:
+                parent = u.at(0)
+                if isinstance(parent, (cst.AssignTarget, cst.AugAssign, cst.Global, cst.Nonlocal)) or (
+                    isinstance(parent, (cst.For, cst.CompFor, cst.AsName, cst.Param, cst.ImportAlias))
+                ):
+                    raise Blocked("`%s` is bound more than once" % name)
+                if isinstance(parent, cst.Attribute) and parent.attr is u.node:
+                    continue  # ``x.ws``: another object's attribute
+                if isinstance(parent, cst.Arg) and parent.keyword is u.node:
+                    continue  # ``f(ws=...)``
+                out.append(u)
+                continue
+            local = False
+            while s is not None and s is not scope:
+                local = local or (id(s), name) in self.ctx.bindings._records  # its own variable
+                s = s.parent
+            if s is scope and not local:
+                if isinstance(u.at(0), cst.Attribute) and u.at(0).attr is u.node:  # type: ignore[union-attr]
+                    continue
+                if isinstance(u.at(0), cst.Arg) and u.at(0).keyword is u.node:  # type: ignore[union-attr]
+                    continue
+                raise Blocked("`%s` is used in a nested function or class" % name)
+        return out
+
+    # -- ``for out in ws.send(..., stream=True):`` -----------------------------------------
+
+    def _send_loop(self, loop: cst.For, send: cst.Call, ws: str, is_async: bool,
+                   taken: Set[str]) -> List[EditRequest]:
+        if not isinstance(loop.target, cst.Name):
+            raise Blocked("the `send` loop does not bind one name")
+        ctx_args: List[str] = []
+        push_args: List[str] = []
+        transcript = None
+        for a in send.args:
+            if a.star or a.keyword is None:
+                raise Blocked("`%s.send(...)` passes positional or `**` arguments" % ws)
+            k = a.keyword.value
+            v = self.code(a.value)
+            if k == "transcript":
+                transcript = v
+            elif k == "stream":
+                if not is_true(a.value):
+                    raise Blocked("`stream=False` returns one object with all the audio: use "
+                                  "`b\"\".join(e.audio for e in ctx.receive() if e.type == \"chunk\")`")
+            elif k == "duration":
+                continue
+            elif k == "voice_id":
+                ctx_args.append("voice=%s" % v)
+            elif k in TO_CONTEXT:
+                ctx_args.append("%s=%s" % (k, v))
+            elif k in TO_PUSH:
+                push_args.append("%s=%s" % (k, v))
+            else:
+                raise Blocked("`%s=` has no place in the 4.x context" % k)
+        if transcript is None:
+            raise Blocked("`%s.send(...)` has no `transcript=`" % ws)
+        if not any(x.startswith("voice=") for x in ctx_args):
+            raise Blocked("`%s.send(...)` has no voice ID (`voice=` / `voice_id=`)" % ws)
+        module = self.ctx.module
+        assert module is not None
+        ctx_name = fresh_name(module, "ctx")
+        while ctx_name in taken:
+            ctx_name = fresh_name(module, ctx_name + "_")
+        taken.add(ctx_name)
+        out = loop.target.value
+        body = self._event_body(loop, out)
+        aw = "await " if is_async else ""
+        stack = self.loops.get(id(loop), ())
+        indent = _indent(module, stack)
+        if "\n" in self.code(send):  # the call was laid out over lines: one argument a line
+            step = module.default_indent
+            args = "\n" + "".join("%s%s%s,\n" % (indent, step, a) for a in ctx_args) + indent
+        else:
+            args = ", ".join(ctx_args)
+        lines = [
+            "%s = %s.context(%s)" % (ctx_name, ws, args),
+            "%s%s.push(%s)" % (aw, ctx_name, ", ".join([transcript] + push_args)),
+            "%s%s.no_more_inputs()" % (aw, ctx_name),
+        ]
+        new_loop = loop.with_changes(
+            iter=cst.parse_expression("%s.receive()" % ctx_name), body=body, leading_lines=()
+        )
+        loop_code = code_at(module, new_loop, stack).strip(" \t\r\n")
+        text = ("\n" + indent).join(lines) + "\n" + indent + loop_code
+        return [Replace(loop, text)]
+
+    # -- ``ctx = ws.context(...)`` --------------------------------------------------------------
+
+    def _context(self, binding: cst.Name, scope: Scope, is_async: bool) -> List[EditRequest]:
+        name = binding.value
+        edits: List[EditRequest] = []
+        for u in self._uses(name, scope, binding):
+            attr = u.at(0)
+            call_node = u.at(1)
+            if not isinstance(attr, cst.Attribute) or not isinstance(call_node, cst.Call) \
+                    or call_node.func is not attr:
+                raise Blocked("the context `%s` is passed on or used other than by calling its methods" % name)
+            method = attr.attr.value
+            after = u.at(2)
+            awaited = isinstance(after, cst.Await)
+            if awaited:
+                after = u.at(3)
+            if method == "receive":
+                if not isinstance(after, cst.For) or after.iter is not call_node:
+                    raise Blocked("`%s.receive()` is not iterated by a `for` statement" % name)
+                if not isinstance(after.target, cst.Name):
+                    raise Blocked("the `%s.receive()` loop does not bind one name" % name)
+                body = self._event_body(after, after.target.value)
+                if body is not after.body:
+                    module = self.ctx.module
+                    assert module is not None
+                    new_loop = after.with_changes(body=body, leading_lines=())
+                    edits.append(Replace(after, code_at(module, new_loop, self.loops.get(id(after), ())).strip(" \t\r\n")))
+                continue
+            if method in CONTEXT_METHODS:
+                if method == "send" and not isinstance(after, cst.Expr):
+                    raise Blocked("a 1.x context `send(...)` result is used (1.x streamed a text generator: "
+                                  "`%s.push(text)` each piece, then `%s.no_more_inputs()`)" % (name, name))
+                continue
+            raise Blocked("`%s.%s()` has no 4.x equivalent the fix knows" % (name, method))
+        return edits
+
+    # -- loop bodies over events -----------------------------------------------------------
+
+    def _event_body(self, loop: cst.For, out: str) -> cst.BaseSuite:
+        """The loop's body reading 4.x events: the guard first, ``out["audio"]`` -> ``out.audio``."""
+        body = loop.body
+        if not isinstance(body, cst.IndentedBlock):
+            raise Blocked("the loop body is on the `for` line")
+        if loop.orelse is not None:
+            raise Blocked("the loop has an `else:`")
+        stmts = list(body.body)
+        if stmts and is_skip_guard(stmts[0], out):
+            return body  # already reads 4.x events
+        if len(stmts) > 1 and _is_error_raise(stmts[0], out) and is_skip_guard(stmts[1], out):
+            return body
+        fixer = _AudioReads(out)
+        new_body = body.visit(fixer)
+        if fixer.blocked:
+            raise Blocked("the loop reads %s of its outputs (4.x events carry audio, timestamps and "
+                          "flushes apart: test `%s.type`)" % (fixer.blocked, out))
+        guard = cst.parse_module(
+            'if {o}.type == "error":\n    raise RuntimeError({o}.message)\nif {o}.type != "chunk":\n    continue\n'
+            .format(o=out)
+        ).body
+        assert isinstance(new_body, cst.IndentedBlock)
+        return new_body.with_changes(body=list(guard) + list(new_body.body))
+
+
+def _is_error_raise(stmt: cst.CSTNode, out: str) -> bool:
+    return isinstance(stmt, cst.If) and stmt.orelse is None and is_type_test(stmt.test, out, cst.Equal, "error")
+
+
+def _indent(module: cst.Module, ancestors: Sequence[cst.CSTNode]) -> str:
+    out = ""
+    for n in ancestors:
+        if isinstance(n, cst.IndentedBlock):
+            out += n.indent if n.indent is not None else module.default_indent
+    return out
+
+
+class _AudioReads(cst.CSTTransformer):
+    """``OUT["audio"]`` -> ``OUT.audio``; any other use of ``OUT`` blocks the fix."""
+
+    def __init__(self, out: str) -> None:
+        super().__init__()
+        self.out = out
+        self.blocked = ""
+        self._ok: Set[int] = set()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.blocked = self.blocked or "a nested function"
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        self.blocked = self.blocked or "a lambda"
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> Optional[bool]:
+        if node.keyword is not None:
+            self._ok.add(id(node.keyword))  # ``f(out=...)``: a keyword, not the variable
+        return None
+
+    def visit_Subscript(self, node: cst.Subscript) -> Optional[bool]:
+        if self._is_out(node.value) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            key = string_value(node.slice[0].slice.value)
+            if key == "audio":
+                self._ok.add(id(node.value))
+            else:
+                self.blocked = self.blocked or "`%s[%s]`" % (self.out, key if key is not None else "...")
+        return None
+
+    def visit_Attribute(self, node: cst.Attribute) -> Optional[bool]:
+        self._ok.add(id(node.attr))  # ``x.out``: another object's attribute
+        if self._is_out(node.value):
+            if node.attr.value == "audio":
+                self._ok.add(id(node.value))
+            else:
+                self.blocked = self.blocked or "`%s.%s`" % (self.out, node.attr.value)
+        return None
+
+    def visit_Name(self, node: cst.Name) -> Optional[bool]:
+        if node.value == self.out and id(node) not in self._ok:
+            self.blocked = self.blocked or "`%s` itself" % self.out
+        return None
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> Optional[bool]:
+        if any(isinstance(n, cst.Name) and n.value == self.out for n in _names(node.target)):
+            self.blocked = self.blocked or "a rebinding of `%s`" % self.out
+        return None
+
+    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript) -> cst.BaseExpression:
+        if self._is_out(original.value) and id(original.value) in self._ok:
+            return cst.Attribute(value=updated.value, attr=cst.Name("audio"), lpar=updated.lpar,
+                                 rpar=updated.rpar)
+        return updated
+
+    def _is_out(self, node: cst.CSTNode) -> bool:
+        return isinstance(node, cst.Name) and node.value == self.out
+
+
+def _names(node: cst.CSTNode) -> List[cst.CSTNode]:
+    if isinstance(node, cst.Name):
+        return [node]
+    return [n for c in node.children for n in _names(c)]

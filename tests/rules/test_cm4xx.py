@@ -494,7 +494,10 @@ def test_cm403_sync_and_async_messages():
     )
     assert "async with ac.tts.websocket_connect() as ws:" in asyn.message
     assert "await ctx.push(transcript)" in asyn.message and "not awaited" in asyn.message
-    assert sync.fix is None and fixed(src, "CM403") == src
+    assert sync.fix.applicability == "unsafe" and fixed(src, "CM403") == src
+    out = fixed(src, "CM403", unsafe=True)
+    assert "ws = client.tts.websocket_connect().enter()\n" in out
+    assert "aws = await ac.tts.websocket_connect().enter()\n" in out
 
 
 def test_cm403_not_on_websocket_connect():
@@ -1526,3 +1529,244 @@ def test_cm408_event_type_fix_runs_on_4_2_0_events():
 
     with _pytest.raises(AttributeError):
         events[0].type  # what the 2.x loop read
+
+
+# ---- CM403: the fixed sessions run on cartesia 4.2.0 against a WebSocket server on 127.0.0.1 ----
+
+
+class _TtsSocketServer:
+    """The 4.x TTS WebSocket protocol, small: a chunk per non-empty transcript (its bytes), then
+    ``done`` for the context once a request says ``"continue": false``.  Logs what it received."""
+
+    def __init__(self):
+        import threading
+
+        from websockets.sync.server import serve
+
+        self.received = []
+        self._server = serve(self._handle, "127.0.0.1", 0)
+        self.url = "ws://127.0.0.1:%d" % self._server.socket.getsockname()[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def _handle(self, conn):
+        import base64
+        import json
+
+        from websockets.exceptions import ConnectionClosed
+
+        try:
+            for raw in conn:
+                msg = json.loads(raw)
+                self.received.append(msg)
+                cid = msg["context_id"]
+                if msg.get("transcript"):
+                    conn.send(json.dumps({
+                        "type": "chunk", "context_id": cid, "data": base64.b64encode(msg["transcript"].encode()).decode(),
+                        "done": False, "status_code": 206, "step_time": 1.0,
+                    }))
+                if not msg.get("continue", False):
+                    conn.send(json.dumps({"type": "done", "context_id": cid, "done": True, "status_code": 200}))
+        except ConnectionClosed:
+            pass
+
+    def close(self):
+        self._server.shutdown()
+        self._thread.join()
+
+
+WS_PROGRAMS = {
+    "1x-send-loop": (
+        d("""
+            from cartesia import Cartesia
+
+            client = Cartesia(api_key="k", websocket_base_url=WS_URL)
+            ws = client.tts.websocket()
+            for output in ws.send(
+                model_id="sonic-3-2026-01-12",
+                transcript="Hello there",
+                voice_id="a0e99841",
+                stream=True,
+                output_format={"container": "raw", "encoding": "pcm_f32le", "sample_rate": 22050},
+            ):
+                buffer = output["audio"]
+                OUT.append(buffer)
+            ws.close()
+            """),
+        b"Hello there",
+    ),
+    "2x-send-loop-in-function": (
+        d("""
+            from cartesia import Cartesia
+
+
+            def speak(text):
+                client = Cartesia(api_key="k", websocket_base_url=WS_URL)
+                ws = client.tts.websocket()
+                for output in ws.send(model_id="sonic-3-2026-01-12", transcript=text,
+                                      voice={"mode": "id", "id": "a0e99841"}, stream=True,
+                                      output_format={"container": "raw", "encoding": "pcm_f32le", "sample_rate": 22050}):
+                    OUT.append(output.audio)
+                ws.close()
+
+
+            speak("Hi")
+            """),
+        b"Hi",
+    ),
+    "async-context": (
+        d("""
+            import asyncio
+            from cartesia import AsyncCartesia
+
+
+            async def main():
+                client = AsyncCartesia(api_key="k", websocket_base_url=WS_URL)
+                ws = await client.tts.websocket()
+                ctx = ws.context()
+                for t in ["One ", "two"]:
+                    await ctx.send(model_id="sonic-3-2026-01-12", transcript=t, voice="a0e99841", continue_=True,
+                                   output_format={"container": "raw", "encoding": "pcm_f32le", "sample_rate": 44100})
+                await ctx.no_more_inputs()
+                async for out in ctx.receive():
+                    OUT.append(out["audio"])
+                await ws.close()
+
+
+            asyncio.run(main())
+            """),
+        b"One two",
+    ),
+    "async-send-loop": (
+        d("""
+            import asyncio
+            from cartesia import AsyncCartesia
+
+
+            async def main():
+                client = AsyncCartesia(api_key="k", websocket_base_url=WS_URL)
+                ws = await client.tts.websocket()
+                async for out in await ws.send(model_id="sonic-3-2026-01-12", transcript="Async", voice="a0e99841",
+                                               output_format={"container": "raw", "encoding": "pcm_f32le",
+                                                              "sample_rate": 44100}, stream=True):
+                    OUT.append(out.audio)
+                await ws.close()
+
+
+            asyncio.run(main())
+            """),
+        b"Async",
+    ),
+}
+
+
+def _run_program(src, url):
+    out = []
+    exec(compile(src, "program.py", "exec"), {"__name__": "program", "WS_URL": url, "OUT": out})
+    return b"".join(out)
+
+
+@pytest.mark.parametrize("name", sorted(WS_PROGRAMS))
+def test_cm403_fixed_sessions_run_on_4_2_0(name):
+    pytest.importorskip("websockets", reason="cartesia[websockets] is the 4.2.0 WebSocket transport")
+    src, expected = WS_PROGRAMS[name]
+    [f] = findings(src, "CM403")
+    assert f.fix is not None and f.fix.applicability == "unsafe", f.message
+    out, left = fix_source(src, "app.py", Settings(select=("CM4",)), unsafe=True)
+    again, _ = fix_source(out, "app.py", Settings(select=("CM4",)), unsafe=True)
+    assert again == out and not left, [x.message for x in left]
+    assert ".websocket_connect().enter()" in out and ".websocket()" not in out
+    compile(out, "app.py", "exec")
+    server = _TtsSocketServer()
+    try:
+        # the legacy program fails on 4.2.0 (1.x dicts, the extra output of the done event, the async
+        # backcompat context before connect())
+        with pytest.raises((TypeError, AttributeError, RuntimeError)):
+            _run_program(src, server.url)
+        server.received.clear()
+        assert _run_program(out, server.url) == expected
+        sent = [m for m in server.received if m["transcript"]]
+        assert sent and all(m["voice"] in ("a0e99841", {"mode": "id", "id": "a0e99841"}) for m in sent)
+        assert {m["model_id"] for m in sent} == {"sonic-3-2026-01-12"}
+    finally:
+        server.close()
+
+
+CM403_BLOCKED = {
+    "attribute": ("self.ws = client.tts.websocket()\n", "not assigned to a plain variable"),
+    "stream-false": (
+        "ws = client.tts.websocket()\nr = ws.send(model_id=M, transcript=T, voice=V, output_format=F, stream=False)\n",
+        "stored or passed on",
+    ),
+    "stream-false-loop": (
+        "ws = client.tts.websocket()\nfor o in ws.send(model_id=M, transcript=T, voice=V, output_format=F, "
+        "stream=False):\n    pass\n",
+        "`stream=False`",
+    ),
+    "timestamps": (
+        "ws = client.tts.websocket()\nfor o in ws.send(model_id=M, transcript=T, voice=V, output_format=F, "
+        "add_timestamps=True):\n    print(o.word_timestamps)\n",
+        "`o.word_timestamps`",
+    ),
+    "dict-get": (
+        "ws = client.tts.websocket()\nfor o in ws.send(model_id=M, transcript=T, voice=V, output_format=F):\n"
+        "    play(o.get('audio'))\n",
+        "`o.get`",
+    ),
+    "nested-function": (
+        "ws = client.tts.websocket()\ndef speak():\n    ws.close()\n",
+        "nested function",
+    ),
+    "generator-context-1x": (
+        "ws = client.tts.websocket()\nctx = ws.context()\nfor o in ctx.send(model_id=M, transcript=gen(), "
+        "voice_id=V, output_format=F):\n    play(o['audio'])\n",
+        "1.x context",
+    ),
+    "context-passed-on": (
+        "ws = client.tts.websocket()\nctx = ws.context()\nlisten(ctx)\n",
+        "passed on",
+    ),
+    "unknown-keyword": (
+        "ws = client.tts.websocket()\nfor o in ws.send(model_id=M, transcript=T, voice=V, output_format=F, "
+        "use_original_timestamps=True):\n    play(o.audio)\n",
+        "`use_original_timestamps=` has no place",
+    ),
+    "ws-passed-on": ("ws = client.tts.websocket()\nuse(ws)\n", "other than by calling its methods"),
+    "rebound": ("ws = client.tts.websocket()\nws = None\n", "bound more than once"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CM403_BLOCKED))
+def test_cm403_shapes_the_fix_does_not_cover_are_reported(name):
+    body, why = CM403_BLOCKED[name]
+    src = "from cartesia import Cartesia\nclient = Cartesia(api_key=K)\n" + body
+    if name == "attribute":
+        src = "from cartesia import Cartesia\n\n\nclass S:\n    def __init__(self):\n        self.client = Cartesia()\n" \
+              "        self.ws = self.client.tts.websocket()\n"
+    [f] = findings(src, "CM403")
+    assert f.fix is None and "not fixed: " in f.message and why in f.message, f.message
+    assert fixed(src, "CM403", unsafe=True) == src
+
+
+def test_cm403_other_sessions_in_other_functions_do_not_block():
+    src = d("""
+        from cartesia import Cartesia
+        client = Cartesia(api_key=K)
+
+
+        def a():
+            ws = client.tts.websocket()
+            for out in ws.send(model_id=M, transcript="x", voice_id=V, output_format=F):
+                if out["audio"]:
+                    play(out["audio"], output=True)
+            ws.close()
+
+
+        def b(ws):
+            ws.close()
+        """)
+    out = fixed(src, "CM403", unsafe=True)
+    assert "    ctx = ws.context(model_id=M, voice=V, output_format=F)\n    ctx.push(\"x\")\n" in out
+    assert '        if out.audio:\n            play(out.audio, output=True)\n' in out
+    assert "def b(ws):\n    ws.close()\n" in out
+    assert not findings(out, "CM403")
