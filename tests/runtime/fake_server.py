@@ -254,6 +254,27 @@ def _now() -> str:
     return datetime(2026, 12, 1, tzinfo=timezone.utc).isoformat()
 
 
+class StreamGate:
+    """Proves streaming without timing anything: the next audio body (`/tts/bytes`, `/voice-changer/bytes`,
+    `/infill/bytes`) is sent as a first part, then held until `release()`: a client that streams hands the first
+    part to the program, which says so (the harness watches its output and releases); a client that buffers the
+    whole body waits for the rest, so the program cannot say so, and the gate gives up after `timeout` seconds
+    (a safety net of the failing case only) and records `timed_out`."""
+
+    def __init__(self, timeout: float = 15.0) -> None:
+        self.timeout = timeout
+        self.state = "armed"  # -> "holding" -> "released" | "timed_out"
+        self._released = threading.Event()
+
+    def release(self) -> None:
+        self._released.set()
+
+    async def hold(self) -> None:
+        self.state = "holding"
+        released = await asyncio.get_running_loop().run_in_executor(None, self._released.wait, self.timeout)
+        self.state = "released" if released else "timed_out"
+
+
 class FakeCartesia:
     """The fake API on an ephemeral 127.0.0.1 port, served by its own thread and event loop."""
 
@@ -264,6 +285,7 @@ class FakeCartesia:
         self._lock = threading.Lock()
         self.voices: dict[str, dict[str, Any]] = {vid: self._voice(vid, name) for vid, name in SEED_VOICES.items()}
         self.tokens: set[str] = set()
+        self.gate: StreamGate | None = None
         self._ready = threading.Event()
         self._error: BaseException | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -281,6 +303,12 @@ class FakeCartesia:
         with self._lock:
             self.voices = {vid: self._voice(vid, name) for vid, name in SEED_VOICES.items()}
             self.tokens = set()
+            self.gate = None
+
+    def arm_stream_gate(self, timeout: float = 15.0) -> StreamGate:
+        """Hold the next audio body after its first part until the gate is released (see StreamGate)."""
+        self.gate = StreamGate(timeout)
+        return self.gate
 
     # -- lifecycle ----------------------------------------------------------------------------------------
     @property
@@ -496,9 +524,24 @@ class FakeCartesia:
         body = await self._json(request, entry)
         self._tts_request(body, TTS_BYTES_FIELDS, _OUTPUT_CONTAINERS)
         fmt = body["output_format"]
-        return web.Response(body=audio_bytes(body["transcript"], fmt),
-                            content_type={"wav": "audio/wav", "mp3": "audio/mpeg"}.get(fmt["container"],
-                                                                                      "application/octet-stream"))
+        return await self._audio(request, audio_bytes(body["transcript"], fmt),
+                                 {"wav": "audio/wav", "mp3": "audio/mpeg"}.get(fmt["container"],
+                                                                              "application/octet-stream"))
+
+    async def _audio(self, request: web.Request, data: bytes, content_type: str) -> web.StreamResponse:
+        """An audio body; behind an armed stream gate, its first part goes out alone until the gate opens."""
+        gate = self.gate if self.gate is not None and self.gate.state == "armed" else None
+        if gate is None:
+            return web.Response(body=data, content_type=content_type)
+        response = web.StreamResponse(headers={"Content-Type": content_type})
+        response.content_length = len(data)
+        await response.prepare(request)
+        first = chunks_of(data)[0]
+        await response.write(first)
+        await gate.hold()
+        await response.write(data[len(first):])
+        await response.write_eof()
+        return response
 
     async def _sse(self, request: web.Request, events: list[dict[str, Any]]) -> web.StreamResponse:
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
@@ -538,7 +581,7 @@ class FakeCartesia:
             raise _bad("Provide `left_audio`, `right_audio` or both.")
         fmt = check_output_format(fields.get("output_format"))
         transcript = str(fields.get("transcript", ""))
-        return web.Response(body=audio_bytes(transcript, fmt), content_type="audio/wav")
+        return await self._audio(request, audio_bytes(transcript, fmt), "audio/wav")
 
     def _voice_changer(self, fields: dict[str, Any], files: dict[str, bytes]) -> tuple[bytes, dict[str, Any]]:
         check_unknown({**fields, **files}, VOICE_CHANGER_FIELDS)
@@ -553,7 +596,7 @@ class FakeCartesia:
     async def voice_changer_bytes(self, request: web.Request, entry: dict[str, Any]) -> web.Response:
         fields, files = await self._form(request, entry)
         data, _ = self._voice_changer(fields, files)
-        return web.Response(body=data, content_type="audio/wav")
+        return await self._audio(request, data, "audio/wav")
 
     async def voice_changer_sse(self, request: web.Request, entry: dict[str, Any]) -> web.StreamResponse:
         fields, files = await self._form(request, entry)

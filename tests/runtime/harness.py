@@ -9,6 +9,8 @@ A program in `programs/` is a legacy script (1.x, 2.x or 3.x SDK shapes) with a 
     # expect-file: NAME nonempty
     # expect-stdout: LINE                (these lines appear in stdout, in this order)
     # expect-stdout-re: REGEX            (a stdout line matches, in order with the others)
+    # expect-streaming: LINE             (the program prints LINE on its first audio chunk, which it must get
+                                          while the server still holds the rest of the body: see StreamGate)
 
 Outcomes (`Outcome.status`):
 
@@ -58,6 +60,7 @@ class Program:
     sources: list[str]
     files: dict[str, str]
     stdout: list[tuple[str, str]]  # ("line", text) or ("re", pattern)
+    streaming: str | None = None  # a stdout line the program prints on its first audio chunk
 
 
 @dataclass
@@ -112,6 +115,7 @@ def load_program(path: Path) -> Program:
     sources: list[str] = []
     files: dict[str, str] = {}
     stdout: list[tuple[str, str]] = []
+    streaming = None
     for line in source.splitlines():
         if not line.startswith("#"):
             break
@@ -125,7 +129,10 @@ def load_program(path: Path) -> Program:
             stdout.append(("line", value))
         elif key == "expect-stdout-re":
             stdout.append(("re", value))
-    return Program(path.stem, path, source, sources, files, stdout)
+        elif key == "expect-streaming":
+            streaming = value
+            stdout.append(("line", value))
+    return Program(path.stem, path, source, sources, files, stdout, streaming)
 
 
 def expected_bytes(spec: str) -> bytes | None:
@@ -274,6 +281,45 @@ def prepare(selected: list[Program], tmp: Path) -> dict[str, Prepared]:
     return prepared
 
 
+def _run_watching(cmd: list[str], cwd: Path, env: dict[str, str], line: str | None,
+                  on_line: Any) -> tuple[int | None, str, str]:
+    """Run `cmd`; call `on_line()` as soon as it prints `line` (while it runs). (returncode, stdout, stderr);
+    returncode None when it had to be killed after RUN_TIMEOUT (a safety net only)."""
+    import threading
+
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            encoding="utf-8", errors="replace")
+    out: list[str] = []
+    err: list[str] = []
+
+    def read_stdout() -> None:
+        assert proc.stdout is not None
+        for text in proc.stdout:
+            out.append(text)
+            if on_line is not None and text.rstrip("\n") == line:
+                on_line()
+
+    def read_stderr() -> None:
+        assert proc.stderr is not None
+        err.append(proc.stderr.read())
+
+    readers = [threading.Thread(target=read_stdout, daemon=True), threading.Thread(target=read_stderr, daemon=True)]
+    for reader in readers:
+        reader.start()
+    try:
+        returncode: int | None = proc.wait(timeout=RUN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        returncode = None
+        err.append(f"\ntimed out after {RUN_TIMEOUT} s")
+    for reader in readers:
+        reader.join()
+    if on_line is not None:
+        on_line()  # never leave the server holding a body
+    return returncode, "".join(out), "".join(err)
+
+
 def execute(prep: Prepared, server: FakeCartesia) -> Outcome:
     """Run a fixed program with the installed cartesia against `server` and judge it."""
     program, workdir, target, fixed = prep.program, prep.workdir, prep.target, prep.fixed_source
@@ -284,25 +330,24 @@ def execute(prep: Prepared, server: FakeCartesia) -> Outcome:
         return outcome
 
     server.reset()
+    gate = server.arm_stream_gate() if program.streaming else None
     mark = server.mark()
-    env = {**_base_env(), "CARTESIA_API_KEY": FAKE_API_KEY, **server.env()}
-    try:
-        proc = subprocess.run([sys.executable, target.name], cwd=workdir, capture_output=True, text=True,
-                              timeout=RUN_TIMEOUT, env=env)
-        outcome.returncode, outcome.stdout, outcome.stderr = proc.returncode, proc.stdout, proc.stderr
-    except subprocess.TimeoutExpired:
-        outcome.stderr = f"timed out after {RUN_TIMEOUT} s"
-        outcome.returncode = None
+    env = {**_base_env(), "CARTESIA_API_KEY": FAKE_API_KEY, "PYTHONUNBUFFERED": "1", **server.env()}
+    outcome.returncode, outcome.stdout, outcome.stderr = _run_watching(
+        [sys.executable, target.name], workdir, env, program.streaming, gate.release if gate else None)
     outcome.requests = server.log_since(mark)
 
     if outcome.returncode == 0:
         wrong = check_output(program, workdir, outcome.stdout)
+        if wrong is None and gate is not None and gate.state != "released":
+            wrong = ("the audio was not streamed: the program got its first chunk only after the whole body "
+                     f"(stream gate: {gate.state})")
         if wrong is None:
             outcome.status, outcome.reason = "correct", "produces the expected output"
             return outcome
         outcome.reason = f"exits 0 but {wrong}"
     elif outcome.returncode is None:
-        outcome.reason = outcome.stderr
+        outcome.reason = f"timed out after {RUN_TIMEOUT} s"
     else:
         outcome.reason = f"exits {outcome.returncode}"
 

@@ -1,7 +1,7 @@
 # source: https://github.com/cartesia-ai/cartesia-python/blob/2.0.17/tests/custom/test_client.py (test_bytes_sync) and README.md ("Usage": chunks written as they come)
 # shape: 2.x bytes() consumed as a stream (a voice app forwards each chunk as it arrives)
 # expect-file: stream.raw = raw:Stream me as you speak.
-# expect-stdout: first chunk received
+# expect-streaming: first chunk received
 import os
 
 from cartesia import Cartesia
