@@ -179,3 +179,21 @@ print([e.type for e in events][-1], b"".join(e.audio for e in events if e.type =
                           env={**harness._base_env(), **fake_cartesia.env()})
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["done", (pcm_bytes("Hello ") + pcm_bytes("world")).hex()]
+
+
+def test_stream_gate_tells_streaming_from_buffering(client, fake_cartesia):
+    """The gate holds the body after its first part: a streaming read gets that part and opens the gate; a
+    buffered read can only finish once the gate gives up (here after a short safety timeout), and it says so."""
+    request = {"model_id": "sonic-3", "transcript": "Stream or buffer?", "voice": VOICE, "output_format": RAW}
+    gate = fake_cartesia.arm_stream_gate()
+    with client.tts.with_streaming_response.generate(**request) as response:
+        chunks = response.iter_bytes()
+        first = next(chunks)
+        assert gate.state == "holding"
+        gate.release()
+        body = first + b"".join(chunks)
+    assert gate.state == "released" and body == pcm_bytes("Stream or buffer?")
+
+    gate = fake_cartesia.arm_stream_gate(timeout=0.2)
+    assert client.tts.generate(**request).read() == pcm_bytes("Stream or buffer?")
+    assert gate.state == "timed_out"
