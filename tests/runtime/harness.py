@@ -39,6 +39,8 @@ from tests.runtime.fake_server import FakeCartesia, audio_bytes, pcm_bytes
 
 PROGRAMS_DIR = Path(__file__).parent / "programs"
 REPO_ROOT = Path(__file__).resolve().parents[2]
+#: where `python -m cartesia_migrate` is imported from (the report's --tool-root measures another checkout)
+TOOL_ROOT = REPO_ROOT
 FAKE_API_KEY = "sk_car_runtime_proof_0123456789"
 #: a safety net only: the programs finish in about a second; a hung program is a failure, reported as such.
 RUN_TIMEOUT = 120
@@ -190,7 +192,7 @@ def check_output(program: Program, workdir: Path, stdout: str) -> str | None:
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "cartesia_migrate", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=RUN_TIMEOUT, env={**_base_env(), "PYTHONPATH": str(REPO_ROOT)})
+                          text=True, timeout=RUN_TIMEOUT, env={**_base_env(), "PYTHONPATH": str(TOOL_ROOT)})
 
 
 def _base_env() -> dict[str, str]:

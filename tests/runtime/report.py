@@ -14,6 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tests.runtime import harness
 from tests.runtime.harness import Outcome, run_all
 
 
@@ -37,7 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-j", "--jobs", type=int, default=2)
     parser.add_argument("-v", "--verbose", action="store_true", help="describe every program that is not correct")
     parser.add_argument("--failures-md", type=Path, help="write the non-correct programs as a Markdown table")
+    parser.add_argument("--tool-root", type=Path,
+                        help="run cartesia_migrate from this source tree (e.g. an older checkout) instead of this one")
     args = parser.parse_args(argv)
+    if args.tool_root:
+        harness.TOOL_ROOT = args.tool_root.resolve()
     with tempfile.TemporaryDirectory(prefix="runtime-proof-") as tmp:
         outcomes = run_all(Path(tmp), workers=args.jobs, names=args.names or None)
     counts = {s: sum(o.status == s for o in outcomes) for s in ("correct", "stopped_at_finding", "silent_failure")}
