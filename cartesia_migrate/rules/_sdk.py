@@ -373,6 +373,10 @@ def remove_args(call: cst.Call, remove: Sequence[cst.Arg]) -> List[EditRequest]:
                 out += _blank(c.whitespace_after)
         return out
 
+    # A trailing run of removed arguments after a trailing comma: each goes with its own comma, and
+    # the last kept argument's comma becomes the trailing one.  (So that the edits of two findings
+    # removing neighbouring arguments compose: identical edits are applied once.)
+    trailing_comma = bool(kept) and last_kept < n - 1 and isinstance(args[-1].comma, cst.Comma)
     for i, a in enumerate(args):
         if id(a) not in drop:
             continue
@@ -380,10 +384,16 @@ def remove_args(call: cst.Call, remove: Sequence[cst.Arg]) -> List[EditRequest]:
         edits += _blank(a.whitespace_after_arg) if i < n - 1 else []
         if not kept:
             edits += comma_edits(a, with_space=i < n - 1)
+        elif trailing_comma and i > last_kept:
+            edits += comma_edits(a, with_space=i < n - 1)
         elif i < last_kept or i < n - 1:
             # before a kept argument, or inside the trailing run (whose very last keeps its own comma)
             edits += comma_edits(a)
-    if kept and last_kept < n - 1:
+    if trailing_comma:
+        c = args[last_kept].comma
+        if isinstance(c, cst.Comma):
+            edits += _blank(c.whitespace_after)
+    elif kept and last_kept < n - 1:
         edits += comma_edits(args[last_kept])
     return _dedupe(edits)
 

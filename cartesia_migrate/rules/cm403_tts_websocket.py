@@ -66,11 +66,20 @@ TO_CONTEXT = frozenset(
 )
 TO_PUSH = frozenset({"speed"})
 DROPPED = {"stream", "duration"}  # stream=True only; duration: no 4.x equivalent (unsafe anyway)
-CONTEXT_METHODS = frozenset({"send", "push", "no_more_inputs", "flush", "cancel"})
+CONTEXT_METHODS = frozenset({"send", "push", "no_more_inputs", "cancel"})  # (2.x async ``flush()``: gone)
+
+#: fields of 4.2.0 ``BackcompatWebSocketTtsOutput`` (``cartesia/lib/_tts.py``), what 1.x dict keys become
+BACKCOMPAT_FIELDS = frozenset({"audio", "word_timestamps", "phoneme_timestamps", "context_id", "flush_done", "flush_id"})
 
 
 class Blocked(Exception):
-    """The session has a use the fix does not cover (the message says which)."""
+    """The session has a use the fix does not cover (the message says which); ``at``: a call
+    that fails on 4.x as it stands (reported there too)."""
+
+    def __init__(self, message: str, at: Optional[cst.CSTNode] = None, statement: Optional[cst.CSTNode] = None):
+        super().__init__(message)
+        self.at = at
+        self.statement = statement
 
 
 class _Use:
@@ -94,6 +103,15 @@ class TtsWebsocket(SdkRule):
         super().__init__(ctx)
         self.names: Dict[str, List[_Use]] = {}
         self.loops: Dict[int, Tuple[cst.CSTNode, ...]] = {}  # id(For) -> its ancestors
+        self.functions: Dict[str, List[cst.FunctionDef]] = {}
+        self.subscripts: List[Tuple[cst.Subscript, Scope, Optional[cst.CSTNode]]] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.functions.setdefault(node.name.value, []).append(node)
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if isinstance(node.value, cst.Name) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            self.subscripts.append((node, self.ctx.bindings.scope, self.ctx.enclosing_statement()))
 
     def visit_Name(self, node: cst.Name) -> None:
         stack = self.ctx.stack
@@ -123,6 +141,8 @@ class TtsWebsocket(SdkRule):
             edits, what = self._session_fix(site, r, is_async)
         except Blocked as e:
             self.report_site(site, msg + "; not fixed: %s" % e)
+            if e.at is not None:
+                self.report(e.at, "On 4.x this fails: %s" % e, statement=e.statement)
             return
         self.report_site(
             site,
@@ -133,6 +153,27 @@ class TtsWebsocket(SdkRule):
             applicability=catalog.UNSAFE,
             fix_message="Use %s.websocket_connect()" % r,
         )
+
+    def finish(self) -> None:
+        """``response["word_timestamps"]`` on what a 2.x-compatible ``send(..., stream=False)`` returned:
+        4.x returns an object (``BackcompatWebSocketTtsOutput``), 1.x returned a dict."""
+        b = self.ctx.bindings
+        for sub, scope, stmt in self.subscripts:
+            key = string_value(sub.slice[0].slice.value)  # type: ignore[attr-defined]
+            if key not in BACKCOMPAT_FIELDS:
+                continue
+            r = b.resolve(sub.value, scope)
+            if r is None or r[1] != "tts.websocket().send()":
+                continue
+            res = sub.value.value  # type: ignore[attr-defined]
+            self.report(
+                sub,
+                '4.x `send(..., stream=False)` returns an object, not the 1.x dict: `%s.%s`' % (res, key),
+                edits=[Replace(sub, "%s.%s" % (res, key))],
+                applicability=catalog.UNSAFE,
+                statement=stmt,
+                fix_message="Use %s.%s" % (res, key),
+            )
 
     # -- the session ---------------------------------------------------------------------
 
@@ -297,12 +338,17 @@ class TtsWebsocket(SdkRule):
 
     # -- ``ctx = ws.context(...)`` --------------------------------------------------------------
 
-    def _context(self, binding: cst.Name, scope: Scope, is_async: bool) -> List[EditRequest]:
+    def _context(self, binding: cst.Name, scope: Scope, is_async: bool, depth: int = 0) -> List[EditRequest]:
         name = binding.value
         edits: List[EditRequest] = []
         for u in self._uses(name, scope, binding):
             attr = u.at(0)
             call_node = u.at(1)
+            if isinstance(attr, cst.Arg) and depth < 2:
+                followed = self._follow(u, is_async, depth)
+                if followed is not None:
+                    edits += followed
+                    continue
             if not isinstance(attr, cst.Attribute) or not isinstance(call_node, cst.Call) \
                     or call_node.func is not attr:
                 raise Blocked("the context `%s` is passed on or used other than by calling its methods" % name)
@@ -325,11 +371,40 @@ class TtsWebsocket(SdkRule):
                 continue
             if method in CONTEXT_METHODS:
                 if method == "send" and not isinstance(after, cst.Expr):
-                    raise Blocked("a 1.x context `send(...)` result is used (1.x streamed a text generator: "
-                                  "`%s.push(text)` each piece, then `%s.no_more_inputs()`)" % (name, name))
+                    raise Blocked("a 1.x context `send(...)` result is used (1.x streamed a text generator and "
+                                  "yielded the audio; 4.x `send()` returns None: `%s.push(text)` each piece, then "
+                                  "`%s.no_more_inputs()` and `for out in %s.receive(): ...`)" % (name, name, name),
+                                  at=call_node, statement=_statement(u))
+                if method == "send":
+                    edits += _voice_id_to_voice(call_node)
                 continue
+
             raise Blocked("`%s.%s()` has no 4.x equivalent the fix knows" % (name, method))
         return edits
+
+    def _follow(self, u: _Use, is_async: bool, depth: int) -> Optional[List[EditRequest]]:
+        """``listen(ctx)``, where ``listen`` is a function of this file called only there: its
+        parameter is the context (``asyncio.create_task(listen(ctx))`` too)."""
+        arg = u.at(0)
+        call = u.at(1)
+        if not isinstance(arg, cst.Arg) or arg.keyword is not None or arg.star or not isinstance(call, cst.Call):
+            return None
+        if not isinstance(call.func, cst.Name):
+            return None
+        fname = call.func.value
+        defs = self.functions.get(fname, [])
+        if len(defs) != 1 or len(self.names.get(fname, ())) != 2:  # the def and this call only
+            return None
+        fn = defs[0]
+        index = next((i for i, a in enumerate(call.args) if a is arg), -1)
+        positional = list(fn.params.posonly_params) + list(fn.params.params)
+        if any(a.star or a.keyword is not None for a in call.args[:index]) or index >= len(positional):
+            return None
+        param = positional[index].name
+        fscope = next((x.scope for x in self.names.get(param.value, ()) if x.scope.node is fn), None)
+        if fscope is None:
+            return []  # the parameter is not used
+        return self._context(param, fscope, is_async, depth + 1)
 
     # -- loop bodies over events -----------------------------------------------------------
 
@@ -358,6 +433,22 @@ class TtsWebsocket(SdkRule):
         return new_body.with_changes(body=list(guard) + list(new_body.body))
 
 
+def _statement(u: _Use) -> Optional[cst.CSTNode]:
+    for n in u.up:
+        if isinstance(n, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            return n
+    return None
+
+
+def _voice_id_to_voice(call: cst.Call) -> List[EditRequest]:
+    """1.x ``voice_id=`` -> ``voice=`` in a context ``send`` (4.x requires ``voice``)."""
+    names = {a.keyword.value for a in call.args if a.keyword is not None}
+    for a in call.args:
+        if a.keyword is not None and a.keyword.value == "voice_id" and "voice" not in names:
+            return [Replace(a.keyword, "voice")]
+    return []
+
+
 def _is_error_raise(stmt: cst.CSTNode, out: str) -> bool:
     return isinstance(stmt, cst.If) and stmt.orelse is None and is_type_test(stmt.test, out, cst.Equal, "error")
 
@@ -378,6 +469,28 @@ class _AudioReads(cst.CSTTransformer):
         self.out = out
         self.blocked = ""
         self._ok: Set[int] = set()
+        self._stack: List[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self._stack.append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node, updated_node):  # type: ignore[override]
+        out = super().on_leave(original_node, updated_node)
+        self._stack.pop()
+        return out
+
+    def _audio(self, value: cst.BaseExpression) -> cst.BaseExpression:
+        """``OUT.audio or b""``: a 4.x chunk's ``audio`` is None when it carries no data (2.x: ``b""``)."""
+        expr = cst.BooleanOperation(
+            left=cst.Attribute(value=value, attr=cst.Name("audio")), operator=cst.Or(),
+            right=cst.SimpleString('b""'),
+        )
+        parent = self._stack[-2] if len(self._stack) > 1 else None
+        if isinstance(parent, (cst.Arg, cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Return, cst.Expr,
+                               cst.Element, cst.If, cst.While)):
+            return expr
+        return expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self.blocked = self.blocked or "a nested function"
@@ -422,8 +535,15 @@ class _AudioReads(cst.CSTTransformer):
 
     def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript) -> cst.BaseExpression:
         if self._is_out(original.value) and id(original.value) in self._ok:
-            return cst.Attribute(value=updated.value, attr=cst.Name("audio"), lpar=updated.lpar,
-                                 rpar=updated.rpar)
+            return self._audio(updated.value)
+        return updated
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        if self._is_out(original.value) and original.attr.value == "audio":
+            parent = self._stack[-2] if len(self._stack) > 1 else None
+            if isinstance(parent, cst.BooleanOperation) and parent.left is original and isinstance(parent.operator, cst.Or):
+                return updated  # already ``OUT.audio or ...``
+            return self._audio(updated.value)
         return updated
 
     def _is_out(self, node: cst.CSTNode) -> bool:
