@@ -248,8 +248,24 @@ class SdkRule(Rule):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.sites: List[Site] = []
+        self.name_uses: Dict[str, List[Tuple[cst.Name, Scope, Optional[cst.CSTNode]]]] = {}
+        self.for_stacks: Dict[int, Tuple[cst.CSTNode, ...]] = {}
+
+    def visit_For(self, node: cst.For) -> None:
+        if self.COLLECT_NAMES:
+            self.for_stacks[id(node)] = tuple(self.ctx.stack[:-1])
+
+    #: collect every ``Name`` with its scope and parent (for rules that follow a variable's uses)
+    COLLECT_NAMES = False
 
     # -- collection
+    def visit_Name(self, node: cst.Name) -> None:
+        if self.COLLECT_NAMES:
+            stack = self.ctx.stack
+            self.name_uses.setdefault(node.value, []).append(
+                (node, self.ctx.bindings.scope, stack[-2] if len(stack) > 1 else None)
+            )
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         # (class identity: isinstance is slow on libcst's ABCs; Attribute has no subclasses)
@@ -302,6 +318,70 @@ class SdkRule(Rule):
             fix_message=fix_message,
             statement=site.statement,
         )
+
+    # -- streaming: 2.x ``bytes()`` chunks consumed as they come ---------------------------------
+
+    def streamed_loop(self, site: Site) -> Optional[Tuple[cst.For, Optional[cst.Name]]]:
+        """``(loop, None)`` for ``for chunk in CALL:``; ``(loop, name)`` for ``name = CALL`` whose one
+        other use is ``for chunk in name:`` in the same scope.  Sync loops on a sync client; ``async
+        for`` on a 2.x async generator (the call not awaited) in an async function.  Needs
+        ``COLLECT_NAMES``."""
+        if site.awaited:
+            return None
+        if site.kind == "async" and not site.in_async_function:
+            return None
+        want_async = site.kind == "async"
+        parent = site.parent
+        if isinstance(parent, cst.For) and parent.iter is site.call:
+            return (parent, None) if (parent.asynchronous is not None) == want_async else None
+        if not (isinstance(parent, cst.Assign) and parent.value is site.call and len(parent.targets) == 1
+                and isinstance(parent.targets[0].target, cst.Name)):
+            return None
+        target = parent.targets[0].target
+        uses = []
+        for node, scope, up in self.name_uses.get(target.value, ()):
+            if node is target:
+                continue
+            if isinstance(up, cst.Attribute) and up.attr is node:
+                continue  # ``x.output``
+            if isinstance(up, cst.Arg) and up.keyword is node:
+                continue  # ``f(output=...)``
+            s: Optional[Scope] = scope
+            while s is not None and s is not site.scope:
+                if (id(s), target.value) in self.ctx.bindings._records:
+                    break  # a nested scope's own variable
+                s = s.parent
+            if s is site.scope:
+                uses.append((node, scope, up))
+        if len(uses) != 1:
+            return None
+        node, scope, up = uses[0]
+        if scope is not site.scope or not isinstance(up, cst.For) or up.iter is not node:
+            return None
+        if (up.asynchronous is not None) != want_async:
+            return None
+        return up, target
+
+    def streamed_loop_edits(self, site: Site, loop: cst.For, var: Optional[cst.Name], func: str,
+                            drop: Sequence[cst.Arg] = ()) -> List[EditRequest]:
+        """``with FUNC(...) as response: for chunk in response.iter_bytes(): ...`` (``FUNC`` a
+        ``with_streaming_response`` method; its context manager sends the request when entered)."""
+        module = self.ctx.module
+        assert module is not None
+        name = fresh_name(module, "response")
+        new_call = call_with(site.call, func=cst.parse_expression(func), drop=drop)
+        inner = loop.with_changes(iter=cst.parse_expression(name + ".iter_bytes()"), leading_lines=())
+        item: cst.BaseExpression = new_call if var is None else cst.Name(var.value)
+        stmt = cst.With(
+            items=[cst.WithItem(item=item, asname=cst.AsName(name=cst.Name(name)))],
+            body=cst.IndentedBlock(body=[inner]),
+            asynchronous=cst.Asynchronous() if loop.asynchronous is not None else None,
+        )
+        stack = site.stack[:-1] if var is None else self.for_stacks.get(id(loop), ())
+        edits: List[EditRequest] = [Replace(loop, code_at(module, stmt, stack).strip(" \t\r\n"))]
+        if var is not None:
+            edits.append(Replace(site.call, self.code(new_call, site.stack)))
+        return edits
 
     def rename_method(self, site: Site, new: str) -> List[EditRequest]:
         func = site.call.func
@@ -578,6 +658,7 @@ class EventUses:
     def __init__(self, loop: cst.For, ev: str) -> None:
         self.ev = ev
         self.unguarded: List[cst.Attribute] = []
+        self.escapes: List[cst.CSTNode] = []  # ``kept.append(EV)`` / ``yield EV`` outside a chunk test
         self.other = False
         self._block(loop.body, False)
         if loop.orelse is not None:
@@ -605,6 +686,19 @@ class EventUses:
         if cls in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
             if _mentions(node, ev):
                 self.other = True
+            return
+        if (
+            cls is cst.Call
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "append"
+            and len(node.args) == 1
+            and isinstance(node.args[0].value, cst.Name)
+            and node.args[0].value.value == ev
+        ) or (cls is cst.Yield and isinstance(node.value, cst.Name) and node.value.value == ev):
+            if not guarded:
+                self.escapes.append(node)
+            if cls is cst.Call:
+                self._walk(node.func, guarded)
             return
         if cls is cst.Attribute and isinstance(node.value, cst.Name) and node.value.value == ev:
             if node.attr.value in self.AUDIO_FIELDS:

@@ -27,7 +27,7 @@ import libcst as cst
 from .. import catalog
 from ..rule import Append, EditRequest, Prepend, Replace
 from ._prefilter import IMPORTS_CARTESIA, ident
-from ._sdk import SdkRule, Site, call_with, check_keywords, code_at, fresh_name, iterated
+from ._sdk import SdkRule, Site, call_with, check_keywords, iterated
 
 LEGACY_1X_KEYWORDS = ("voice_id", "voice_embedding", "_experimental_voice_controls")
 
@@ -36,6 +36,7 @@ class TtsBytes(SdkRule):
     CODE = "CM401"
     PREFILTER = ((IMPORTS_CARTESIA, ident("tts"), ident("bytes")),)
     METHODS = frozenset({"bytes"})
+    COLLECT_NAMES = True
 
     def check(self, site: Site) -> None:
         if site.path != "tts.bytes":
@@ -74,9 +75,10 @@ class TtsBytes(SdkRule):
         if kc.refused:
             self.report_site(site, msg)
             return
-        loop = self._streaming_loop(site)
-        if loop is not None:
-            self._fix_loop(site, loop, kc, msg, receiver)
+        # a 1.x call (``voice_id=``) returned all the audio at once: not a stream
+        found = None if legacy_1x else self.streamed_loop(site)
+        if found is not None:
+            self._fix_loop(site, found, kc, msg, receiver)
             return
         if after is None:
             why = "a synchronous client's call is awaited" if site.kind == "sync" else \
@@ -110,46 +112,13 @@ class TtsBytes(SdkRule):
 
     # -- streaming loops -----------------------------------------------------------------
 
-    def _streaming_loop(self, site: Site) -> Optional[cst.For]:
-        """The ``for`` statement that consumes the chunks of a 2.x/3.x streaming call as they come.
-
-        ``for chunk in client.tts.bytes(...):`` (sync) and ``async for chunk in
-        ac.tts.bytes(...):`` (2.x async generator, not awaited) inside an async function.
-        A 1.x call (``voice_id=``) returned all the audio at once: not a stream.
-        """
-        if any(site.arg(k) is not None for k in LEGACY_1X_KEYWORDS):
-            return None
-        loop = site.parent
-        if not isinstance(loop, cst.For) or loop.iter is not site.call or site.awaited:
-            return None
-        if site.kind == "sync":
-            return loop if loop.asynchronous is None else None
-        if loop.asynchronous is not None and site.in_async_function:
-            return loop
-        return None
-
-    def _fix_loop(self, site: Site, loop: cst.For, kc, msg: str, receiver: str) -> None:
-        module = self.ctx.module
-        assert module is not None
-        name = fresh_name(module, "response")
-        new_call = call_with(
-            site.call, func=cst.parse_expression(receiver + ".with_streaming_response.generate"), drop=kc.drop
-        )
-        is_async = loop.asynchronous is not None
-        inner = loop.with_changes(
-            iter=cst.parse_expression(name + ".iter_bytes()"), leading_lines=()
-        )
-        stmt = cst.With(
-            items=[cst.WithItem(item=new_call, asname=cst.AsName(name=cst.Name(name)))],
-            body=cst.IndentedBlock(body=[inner]),
-            asynchronous=cst.Asynchronous() if is_async else None,
-        )
-        text = code_at(module, stmt, site.stack[:-1])
+    def _fix_loop(self, site: Site, found, kc, msg: str, receiver: str) -> None:
+        loop, var = found
         self.report_site(
             site,
             msg + "; `generate()` reads the whole audio before it returns: the loop streams from "
             "`with_streaming_response.generate(...)` instead, as 2.x `bytes()` did",
-            edits=[Replace(loop, text.strip(" \t\r\n"))],
+            edits=self.streamed_loop_edits(site, loop, var, receiver + ".with_streaming_response.generate", kc.drop),
             applicability=catalog.UNSAFE if kc.drop or kc.star else catalog.SAFE,
             fix_message="Stream the chunks from %s.with_streaming_response.generate(...)" % receiver,
         )

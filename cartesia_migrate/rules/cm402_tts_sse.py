@@ -51,6 +51,7 @@ class TtsSse(SdkRule):
         self.decodes: List[Tuple[cst.Call, cst.BaseExpression, Scope, Optional[cst.CSTNode]]] = []
         self.subscripts: List[Tuple[cst.Subscript, Scope, Optional[cst.CSTNode]]] = []
         self.parents: Dict[int, Optional[cst.CSTNode]] = {}
+        self.audio_reads: List[Tuple[cst.Attribute, Optional[cst.CSTNode], Scope, Optional[cst.CSTNode]]] = []
         self.loops: List[Tuple[cst.For, Scope, Tuple[cst.CSTNode, ...]]] = []
 
     def visit_For(self, node: cst.For) -> None:
@@ -66,6 +67,13 @@ class TtsSse(SdkRule):
                 self.decodes.append(
                     (node, arg.value, self.ctx.bindings.scope, self.ctx.enclosing_statement())
                 )
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value == "audio" and isinstance(node.value, cst.Name):
+            stack = self.ctx.stack
+            self.audio_reads.append(
+                (node, stack[-2] if len(stack) > 1 else None, self.ctx.bindings.scope, self.ctx.enclosing_statement())
+            )
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if (
@@ -134,6 +142,21 @@ class TtsSse(SdkRule):
                 fix_message="Use %s.audio" % ev,
             )
         self._loops()
+        for node, parent, scope, stmt in self.audio_reads:
+            if _tests_or_defaults(node, parent):
+                continue
+            r = b.resolve(node.value, scope)
+            if r is None or r[1] not in EVENT_PATHS:
+                continue
+            ev = self.code(node.value)
+            self.report(
+                node,
+                '`%s.audio` is None for a chunk without data (a 4.x SSE stream may send one; '
+                '`base64.b64decode("")` gave `b""`): `%s.audio or b""`' % (ev, ev),
+                edits=[Replace(node, bare_or_parenthesized(parent, '%s.audio or b""' % ev))],
+                statement=stmt,
+                fix_message='Use %s.audio or b""' % ev,
+            )
         for sub, scope, stmt in self.subscripts:
             r = b.resolve(sub.value, scope)
             if r is None or r[1] not in EVENT_PATHS:
@@ -157,13 +180,21 @@ class TtsSse(SdkRule):
                 continue
             ev = loop.target.value  # type: ignore[attr-defined]
             uses = EventUses(loop, ev)
-            if not uses.unguarded:
+            if uses.unguarded:
+                first: cst.CSTNode = uses.unguarded[0]
+                msg = (
+                    "4.x streams also events without audio (the final `done` event; timestamps with "
+                    "`add_timestamps=True`): `%s.%s` fails on them" % (ev, first.attr.value)  # type: ignore[attr-defined]
+                )
+            elif uses.escapes:
+                first = uses.escapes[0]
+                msg = (
+                    "4.x streams also events without audio (the final `done` event; timestamps with "
+                    "`add_timestamps=True`), which this loop keeps with the chunks: code that reads `.data` / "
+                    "`.audio` from what it kept fails on them"
+                )
+            else:
                 continue
-            first = uses.unguarded[0]
-            msg = (
-                "4.x streams also events without audio (the final `done` event; timestamps with "
-                "`add_timestamps=True`): `%s.%s` fails on them" % (ev, first.attr.value)
-            )
             body = loop.body
             if uses.other or not isinstance(body, cst.IndentedBlock):
                 self.report(
@@ -182,3 +213,17 @@ class TtsSse(SdkRule):
                 statement=loop,
                 fix_message="Skip the events without audio",
             )
+
+
+def _tests_or_defaults(node: cst.CSTNode, parent: Optional[cst.CSTNode]) -> bool:
+    """``EV.audio or ...``, ``if EV.audio:``, ``EV.audio is None``, ``not EV.audio``, an assignment
+    target: the read already handles None (or is not a read)."""
+    if isinstance(parent, cst.BooleanOperation):
+        return True
+    if isinstance(parent, (cst.If, cst.While, cst.IfExp)) and getattr(parent, "test", None) is node:
+        return True
+    if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+        return True
+    if isinstance(parent, cst.Comparison):
+        return any(isinstance(c.operator, (cst.Is, cst.IsNot)) for c in parent.comparisons)
+    return isinstance(parent, (cst.AssignTarget, cst.AugAssign, cst.Del))

@@ -143,6 +143,8 @@ class TtsWebsocket(SdkRule):
             self.report_site(site, msg + "; not fixed: %s" % e)
             if e.at is not None:
                 self.report(e.at, "On 4.x this fails: %s" % e, statement=e.statement)
+            if is_async:
+                self._async_contexts(site)
             return
         self.report_site(
             site,
@@ -232,6 +234,34 @@ class TtsWebsocket(SdkRule):
                 raise Blocked("a `%s.context(...)` is not assigned to a plain variable" % name)
             raise Blocked("`%s.%s()` has no 4.x equivalent the fix knows" % (name, method))
         return edits, ("; " + "; ".join(dict.fromkeys(what))) if what else ""
+
+    def _async_contexts(self, site: Site) -> None:
+        """A session left as it is: 4.2.0's async wrapper raises "Must call connect() before creating
+        context" on ``ws.context()`` unless ``await ws.connect()`` came first; report each one."""
+        assign = site.outer_parent()
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1 \
+                or not isinstance(assign.targets[0].target, cst.Name):
+            return
+        name = assign.targets[0].target.value
+        calls = []
+        for u in self.names.get(name, ()):
+            if u.scope is not site.scope:
+                continue
+            attr, call = u.at(0), u.at(1)
+            if isinstance(attr, cst.Attribute) and attr.value is u.node and isinstance(call, cst.Call) \
+                    and call.func is attr:
+                if attr.attr.value == "connect":
+                    return
+                if attr.attr.value == "context":
+                    calls.append((call, _statement(u)))
+        for call, stmt in calls:
+            self.report(
+                call,
+                "On 4.x, `%s.context()` of the async 2.x-compatible session raises \"Must call connect() before "
+                "creating context\": `await %s.connect()` first, or open the session with `await "
+                "%s.websocket_connect().enter()`" % (name, name, self.code(site.receiver)),  # type: ignore[arg-type]
+                statement=stmt,
+            )
 
     def _args_code(self, call: cst.Call) -> str:
         """The arguments of ``websocket(...)`` (4.x: ``extra_query``, ``extra_headers``, options)."""
@@ -378,8 +408,8 @@ class TtsWebsocket(SdkRule):
                 if method == "send":
                     edits += _voice_id_to_voice(call_node)
                 continue
-
-            raise Blocked("`%s.%s()` has no 4.x equivalent the fix knows" % (name, method))
+            raise Blocked("`%s.%s()` has no 4.x equivalent the fix knows" % (name, method), at=call_node,
+                          statement=_statement(u))
         return edits
 
     def _follow(self, u: _Use, is_async: bool, depth: int) -> Optional[List[EditRequest]]:

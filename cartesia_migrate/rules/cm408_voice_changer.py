@@ -48,6 +48,7 @@ class VoiceChanger(SdkRule):
     # (and generate_sse: the events of a 4.x-named call are checked too)
     PREFILTER = ((IMPORTS_CARTESIA, ident("voice_changer"), ident(*NEW, "generate_sse")),)
     METHODS = frozenset(NEW)
+    COLLECT_NAMES = True
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -113,6 +114,16 @@ class VoiceChanger(SdkRule):
                 ", which returns a response (`.iter_bytes()` for the chunks 2.x yielded, `.read()`, "
                 "`.write_to_file(path)`)"
             )
+            found = self.streamed_loop(site)
+            if found is not None:
+                # ``generate()`` reads the whole body first: keep streaming what 2.x streamed
+                self.report_site(
+                    site,
+                    msg + "; the loop streams from `with_streaming_response.generate(...)`, as 2.x did",
+                    edits=self.streamed_loop_edits(site, found[0], found[1], vc + ".with_streaming_response.generate"),
+                    fix_message="Stream the chunks from %s.with_streaming_response.generate(...)" % vc,
+                )
+                return
             code = self.code(call_with(call, func=cst.parse_expression("%s.%s" % (vc, new))), site.stack)
             if site.kind == "sync":
                 text = code + ".iter_bytes()"

@@ -170,6 +170,13 @@ MOVED: Dict[str, Tuple[str, str]] = {
     "AsyncCartesia": ("cartesia", "AsyncCartesia"),
 }
 
+#: 4.x successors that are type aliases of a Union (cartesia 4.2.0 ``types/voice_specifier_param.py``,
+#: ``types/websocket_response.py``): a 2.x TypedDict called as a constructor cannot move to them
+NOT_CALLABLE = {
+    "VoiceSpecifierParam": 'pass the voice ID itself (`voice="<voice id>"`) or a dict `{"id": "<voice id>"}`',
+    "WebsocketResponse": "it is a Union of event models: build no event yourself",
+}
+
 #: names with no successor: what to do instead
 ADVICE = {
     "CartesiaEnvironment": "pass `base_url=` to the client (production is the default)",
@@ -334,6 +341,15 @@ class MovedImport(Rule):
                         "\"sample_rate\": 44100}`", statement=stmt)
         return True
 
+    def _call_of(self, ref: cst.Name) -> Optional[cst.Call]:
+        for node, parent in names_with_parents(self.ctx).get(ref.value, ()):
+            if node is ref and parent.__class__ is cst.Call and parent.func is ref:  # type: ignore[attr-defined]
+                return parent  # type: ignore[return-value]
+        return None
+
+    def _called(self, name: str) -> bool:
+        return any(self._call_of(r) is not None for r in self._refs_of(name))
+
     def _count(self, name: str) -> int:
         return len(re.findall(_WORD % re.escape(name), self.ctx.text))
 
@@ -348,6 +364,20 @@ class MovedImport(Rule):
                 a.asname.name.value if a.asname is not None and isinstance(a.asname.name, cst.Name) else None
             )
             c = classify(mod, name)
+            if c == "moved" and MOVED[name][1] in NOT_CALLABLE and self._called(asname or name):
+                self.report(
+                    a,
+                    "`%s` is not in `%s` in 3.x+ (%s) and is called here as a constructor; its 4.x successor "
+                    "`%s.%s` is a type alias that cannot be called: %s"
+                    % (name, mod, _era(mod), MOVED[name][0], MOVED[name][1], NOT_CALLABLE[MOVED[name][1]]),
+                    statement=stmt,
+                )
+                for ref in self._refs_of(asname or name):
+                    call = self._call_of(ref)
+                    if call is not None:
+                        self.report(call, "`%s(...)` fails on 4.x (the name is gone): %s"
+                                    % (asname or name, NOT_CALLABLE[MOVED[name][1]]))
+                continue
             if c == "moved":
                 moved.append((a, name, asname))
             elif c == "gone":

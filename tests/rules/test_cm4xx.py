@@ -346,7 +346,11 @@ def test_cm401_loop_that_consumes_chunks_keeps_streaming():
 """,
     ).replace(
         "chunks = client.tts.bytes(model_id=\"m\", transcript=text, voice=VOICE, output_format=FMT)",
-        "chunks = client.tts.generate(model_id=\"m\", transcript=text, voice=VOICE, output_format=FMT).iter_bytes()",
+        "chunks = client.tts.with_streaming_response.generate(model_id=\"m\", transcript=text, voice=VOICE, "
+        "output_format=FMT)",
+    ).replace(
+        "    for c in chunks:\n        pass\n",
+        "    with chunks as response_2:\n        for c in response_2.iter_bytes():\n            pass\n",
     ).replace(
         "old = [c for c in client.tts.bytes(model_id=\"m\", transcript=text, voice_id=VOICE, output_format=FMT)]",
         "old = [c for c in client.tts.generate(model_id=\"m\", transcript=text, voice_id=VOICE, "
@@ -354,6 +358,22 @@ def test_cm401_loop_that_consumes_chunks_keeps_streaming():
     )
     assert "# play as it comes\n    with " in out
     compile(out, "app.py", "exec")
+
+
+def test_cm401_streamed_variable_needs_exactly_one_loop_in_its_scope():
+    head = "from cartesia import Cartesia\nclient = Cartesia(api_key=K)\n"
+    call = "client.tts.bytes(model_id=M, transcript=T, voice=V, output_format=F)"
+    for body in (
+        "out = %s\nfor c in out:\n    a(c)\nfor c in out:\n    b(c)\n" % call,  # iterated twice
+        "out = %s\nsave(out)\n" % call,  # passed on
+        "out = %s\ndef f():\n    for c in out:\n        pass\n" % call,  # another scope
+        "out = %s\nwhole = b''.join(out)\n" % call,
+    ):
+        out = fixed(head + body, "CM401")
+        assert "with_streaming_response" not in out and ".iter_bytes()" in out, body
+    # a nested function's own variable of the same name does not count
+    out = fixed(head + "out = %s\nfor c in out:\n    a(c)\ndef f(out):\n    return out\n" % call, "CM401")
+    assert "with out as response:\n    for c in response.iter_bytes():\n" in out
 
 
 def test_cm401_keywords_generate_lacks():
@@ -741,7 +761,10 @@ def test_cm408():
     assert "b = client.voice_changer.generate_sse(clip=f" in out
     assert "c = client.voice_changer.generate(clip=f, voice_id=V)\n" in out
     assert "e = client.voice_changer.generate_sse(clip=f" in out
-    assert "async for chunk in (await ac.voice_changer.generate(clip=f, voice_id=V)).iter_bytes():" in out
+    assert (
+        "    async with ac.voice_changer.with_streaming_response.generate(clip=f, voice_id=V) as response:\n"
+        "        async for chunk in response.iter_bytes():\n            pass\n" in out
+    )
     assert "async for ev in await ac.voice_changer.generate_sse(clip=f, voice_id=V):" in out
 
 
@@ -1442,13 +1465,30 @@ def test_cm402_keywords_generate_sse_lacks_and_event_loops():
                 continue
             play(ev3.audio)
         """)
-    [f] = findings(src, "CM402")
+    f, g = findings(src, "CM402")
     assert f.location[0] == 6 and f.fix is None and 'under `if ev.type == "chunk":`' in f.message
-    assert fixed(src, "CM402", unsafe=True) == src
-    # the guarded one-liner cannot take a guard statement
+    # a chunk's audio may be None (a chunk without data)
+    assert g.location[0] == 15 and g.fix is not None and "None for a chunk without data" in g.message
+    assert fixed(src, "CM402", unsafe=True) == src.replace("play(ev3.audio)", 'play(ev3.audio or b"")')
+    # the one-liner cannot take a guard statement
     src = head + "for e in c.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F): play(e.audio)\n"
-    [f] = findings(src, "CM402")
-    assert f.fix is None
+    f, g = findings(src, "CM402")
+    assert f.fix is None and g.fix is not None
+    # reads that handle None already are left alone; events kept in a list get the guard
+    src = head + d("""
+        kept = []
+        for e in c.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F):
+            kept.append(e)
+        for e2 in c.tts.generate_sse(model_id=M, transcript=T, voice=V, output_format=F):
+            if e2.type == "chunk":
+                x = e2.audio if e2.audio else b""
+                y = e2.audio or b""
+        """)
+    fs = findings(src, "CM402")
+    assert [(x.location[0], x.fix is not None) for x in fs] == [(6, True), (9, True)], [x.message for x in fs]
+    out = fixed(src, "CM402", unsafe=True)
+    assert '    if e.type != "chunk":\n        continue\n    kept.append(e)\n' in out
+    assert 'x = (e2.audio or b"") if e2.audio else b""' in out
 
 
 def test_cm415_none_sides_are_dropped_and_unknown_keywords_block():
@@ -1855,5 +1895,77 @@ def test_cm403_stream_false_result_and_flush():
             ctx = ws.context("c")
             receiver = await ctx.flush()
         """)
-    [f] = findings(src, "CM403")
+    f, *more = findings(src, "CM403")
     assert f.fix is None and "`ctx.flush()` has no 4.x equivalent" in f.message
+    assert [g.location[0] for g in more] == [6, 7]  # the async context before connect(); the flush
+
+
+def test_cm407_4x_return_values_used_in_older_shapes():
+    src = d("""
+        from cartesia import Cartesia
+        client = Cartesia(api_key=K)
+        voice = client.voices.get(id=V)
+        print(voice["name"], len(voice["embedding"]), voice.embedding, voice["odd"])
+        label = "public" if voice.is_public else "private"
+        shown = not voice.is_public
+        flag = voice.is_public == wanted
+        voices = client.voices.list()
+        print(len(voices), voices[0])
+        for v in voices:
+            print(v["id"])
+        for page in voices.iter_pages():
+            print(page.items)
+        other = {"name": 1}
+        print(other["name"], len(other))
+        """)
+    fs = findings(src, "CM407")
+    got = [(f.location[0], f.fix is not None) for f in fs]
+    assert got == [(4, True), (4, False), (4, False), (4, False), (5, True), (6, True), (7, True), (9, True),
+                   (9, False), (11, True), (13, True)], got
+    assert all(f.fix.applicability == "unsafe" for f in fs if f.fix)
+    out = fixed(src, "CM407", unsafe=True)
+    assert 'print(voice.name, len(voice["embedding"]), voice.embedding, voice["odd"])' in out
+    assert 'label = "public" if voice.access == "public" else "private"' in out
+    assert 'shown = not voice.access == "public"' in out
+    assert 'flag = (voice.access == "public") == wanted' in out
+    assert "print(len(list(voices)), voices[0])" in out and 'print(v.id)' in out and "print(page.data)" in out
+    assert 'print(other["name"], len(other))' in out
+    compile(out, "app.py", "exec")
+
+
+def test_cm412_union_successor_called_as_a_constructor_is_reported_not_moved():
+    src = d("""
+        from cartesia.tts import OutputFormat_RawParams, TtsRequestIdSpecifierParams
+
+        FORMAT = OutputFormat_RawParams(container="raw", encoding="pcm_f32le", sample_rate=44100)
+        VOICE = TtsRequestIdSpecifierParams(mode="id", id=V)
+        """)
+    fs = findings(src, "CM412")
+    assert [(f.location[0], f.fix is not None) for f in fs] == [(1, True), (1, False), (4, False)]
+    assert "cannot be called" in fs[1].message
+    out = fixed(src, "CM412")
+    assert "VoiceSpecifierParam" not in out and "RawOutputFormatParam(container=" in out
+    # used as a type only: moved as before
+    src = "from cartesia.tts import TtsRequestIdSpecifierParams\nv: TtsRequestIdSpecifierParams = V\n"
+    assert "VoiceSpecifierParam" in fixed(src, "CM412")
+
+
+def test_cm403_async_session_left_as_it_is_reports_its_contexts():
+    src = d("""
+        from cartesia import AsyncCartesia
+
+
+        async def main(client: AsyncCartesia):
+            ws = await client.tts.websocket()
+            ctx = ws.context("c")
+            await ctx.send(model_id=M, transcript=T, voice=V, output_format=F, continue_=True)
+            receiver = await ctx.flush()
+        """)
+    fs = findings(src, "CM403")
+    assert [(f.location[0], f.fix) for f in fs] == [(5, None), (6, None), (8, None)]
+    assert "Must call connect() before creating context" in fs[1].message
+    assert "On 4.x this fails: `ctx.flush()`" in fs[2].message
+    # with ``await ws.connect()`` first, the context is created fine (the session is reported, not fixed)
+    src2 = src.replace('    ctx = ws.context("c")', '    await ws.connect()\n    ctx = ws.context("c")')
+    [f] = findings(src2, "CM403")
+    assert f.location[0] == 5 and "`ws.connect()`" in f.message
