@@ -11,6 +11,8 @@ A program in `programs/` is a legacy script (1.x, 2.x or 3.x SDK shapes) with a 
     # expect-stdout-re: REGEX            (a stdout line matches, in order with the others)
     # expect-streaming: LINE             (the program prints LINE on its first audio chunk, which it must get
                                           while the server still holds the rest of the body: see StreamGate)
+    # expect-request: METHOD PATH [FIELD=VALUE ...]  (the server received such a request; METHOD WS for a
+                                          WebSocket message; a voice field compares its ID)
 
 Outcomes (`Outcome.status`):
 
@@ -63,6 +65,7 @@ class Program:
     files: dict[str, str]
     stdout: list[tuple[str, str]]  # ("line", text) or ("re", pattern)
     streaming: str | None = None  # a stdout line the program prints on its first audio chunk
+    requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)  # (method, path, fields)
 
 
 @dataclass
@@ -118,6 +121,7 @@ def load_program(path: Path) -> Program:
     files: dict[str, str] = {}
     stdout: list[tuple[str, str]] = []
     streaming = None
+    requests: list[tuple[str, str, dict[str, str]]] = []
     for line in source.splitlines():
         if not line.startswith("#"):
             break
@@ -134,7 +138,10 @@ def load_program(path: Path) -> Program:
         elif key == "expect-streaming":
             streaming = value
             stdout.append(("line", value))
-    return Program(path.stem, path, source, sources, files, stdout, streaming)
+        elif key == "expect-request":
+            method, req_path, *pairs = value.split()
+            requests.append((method, req_path, dict(pair.split("=", 1) for pair in pairs)))
+    return Program(path.stem, path, source, sources, files, stdout, streaming, requests)
 
 
 def expected_bytes(spec: str) -> bytes | None:
@@ -164,6 +171,25 @@ def expected_bytes(spec: str) -> bytes | None:
         else:
             raise ValueError(f"bad expect-file part {part!r}")
     return out
+
+
+def _field(body: Any, name: str) -> str | None:
+    if not isinstance(body, dict) or name not in body:
+        return None
+    value = body[name]
+    if isinstance(value, dict) and "id" in value:  # a voice specifier: {"id"} / {"mode": "id", "id"}
+        value = value["id"]
+    return str(value)
+
+
+def check_requests(program: Program, requests: list[dict[str, Any]]) -> str | None:
+    """None when the server received every request the program's header expects, else what is missing."""
+    for method, path, fields in program.requests:
+        if not any(r["method"] == method and r["path"] == path
+                   and all(_field(r["body"], k) == v for k, v in fields.items()) for r in requests):
+            seen = [(r["method"], r["path"], {k: _field(r["body"], k) for k in fields}) for r in requests]
+            return f"the server got no {method} {path} with {fields} (got {seen})"
+    return None
 
 
 def check_output(program: Program, workdir: Path, stdout: str) -> str | None:
@@ -340,7 +366,7 @@ def execute(prep: Prepared, server: FakeCartesia) -> Outcome:
     outcome.requests = server.log_since(mark)
 
     if outcome.returncode == 0:
-        wrong = check_output(program, workdir, outcome.stdout)
+        wrong = check_output(program, workdir, outcome.stdout) or check_requests(program, outcome.requests)
         if wrong is None and gate is not None and gate.state != "released":
             wrong = ("the audio was not streamed: the program got its first chunk only after the whole body "
                      f"(stream gate: {gate.state})")

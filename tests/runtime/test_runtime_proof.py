@@ -88,6 +88,15 @@ def test_expected_output_is_checked():
     assert program.files == {"output.wav": "= wav:44100:Hello, world! I'm generating audio on Cartesia."}
     assert harness.expected_bytes("= raw:ab|raw:cd") == pcm_bytes("ab") + pcm_bytes("cd")
     assert harness.expected_bytes("= wav:16000:x") == audio_bytes("x", {"container": "wav", "sample_rate": 16000})
+    assert program.requests == [("POST", "/tts/bytes", {"voice": VOICE})]
+    sent = {"method": "POST", "path": "/tts/bytes", "body": {"voice": {"mode": "id", "id": VOICE}}}
+    assert harness.check_requests(program, [sent]) is None
+    assert "got no POST /tts/bytes" in harness.check_requests(program, [{**sent, "body": {"voice": "other"}}])
+    assert "got no POST /tts/bytes" in harness.check_requests(program, [{**sent, "path": "/tts/sse"}])
+    wrong = program.files["output.wav"].replace("Hello", "Jello")
+    workdir = harness.PROGRAMS_DIR.parent  # any directory without output.wav
+    assert harness.check_output(program, workdir, "") == "output.wav was not written"
+    assert harness.expected_bytes(wrong) != harness.expected_bytes(program.files["output.wav"])
 
 
 def test_statement_span_and_failing_line(tmp_path):

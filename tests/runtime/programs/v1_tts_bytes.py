@@ -1,6 +1,7 @@
 # source: https://github.com/cartesia-ai/cartesia-python/blob/v1.4.0/README.md ("Text-to-Speech", bytes)
 # shape: 1.x tts.bytes() returned all the audio as bytes; voice_id=; model sonic-english
 # expect-file: output.wav = wav:44100:Hello, world! I'm generating audio on Cartesia.
+# expect-request: POST /tts/bytes voice=a0e99841-438c-4a64-b679-ae501e7d6091
 from cartesia import Cartesia
 import os
 

@@ -1,6 +1,7 @@
 # source: https://github.com/cartesia-ai/cartesia-python/blob/v1.4.0/README.md ("WebSocket")
 # shape: 1.x ws = client.tts.websocket(); for output in ws.send(..., stream=True): output["audio"]; ws.close()
 # expect-file: output.raw = raw:Hello! Welcome to Cartesia
+# expect-request: WS /tts/websocket voice=a0e99841-438c-4a64-b679-ae501e7d6091
 from cartesia import Cartesia
 import os
 

@@ -1,6 +1,7 @@
 # source: https://github.com/cartesia-ai/cartesia-python/blob/v1.4.0/README.md ("Input Streaming with Contexts", async)
 # shape: 1.x `ws = await client.tts.websocket()`, ctx.send(continue_=True) per transcript, ctx.no_more_inputs(), `async for output in ctx.receive()`: output["audio"]
 # expect-file: output.raw = raw:Sonic and Yoshi team up in a dimension-hopping adventure! |raw:Racing through twisting zones, they dodge Eggman's badniks. |raw:
+# expect-request: WS /tts/websocket voice=87748186-23bb-4158-a1eb-332911b0b708
 import asyncio
 import os
 from cartesia import AsyncCartesia

@@ -1,6 +1,7 @@
 # source: https://github.com/cartesia-ai/cartesia-python/blob/2.0.17/tests/custom/test_client.py (test_sse_sync)
 # shape: 2.x `base64.b64decode(response.data)` per event, then b"".join(chunks)
 # expect-file: output.raw = raw:Hello, world! I'm generating audio on Cartesia.
+# expect-request: POST /tts/sse voice=f9836c6e-a0bd-460e-9d3c-f7299fa60f94
 import base64
 import os
 

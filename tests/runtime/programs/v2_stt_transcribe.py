@@ -1,6 +1,7 @@
 # source: https://github.com/cartesia-ai/cartesia-python/blob/2.0.17/README.md ("Batch Speech-to-Text (STT)")
 # shape: 2.x stt.transcribe(file=..., model=..., language=...): unchanged in 4.x (a control: nothing to fix)
 # expect-stdout: Transcribed text: heard 3200 bytes
+# expect-request: POST /stt model=ink-whisper
 from cartesia import Cartesia
 import os
 

@@ -1,6 +1,7 @@
 # source: https://github.com/cartesia-ai/cartesia-python/blob/2.0.17/README.md ("Usage", sync)
 # shape: 2.x tts.bytes() iterator of chunks written as they come; voice={"mode": "id", ...}
 # expect-file: sonic.wav = wav:44100:Hello, world!
+# expect-request: POST /tts/bytes voice=6ccbfb76-1fc6-48f7-b71d-91ac6298247b language=en
 from cartesia import Cartesia
 import os
 

@@ -1,6 +1,7 @@
 # source: https://github.com/cartesia-ai/cartesia-python/blob/2.0.17/README.md ("Voices": clone with mode/enhance)
 # shape: 2.x voices.clone(clip=..., mode="similarity", enhance=False)
 # expect-stdout: Test cloned voice en
+# expect-request: POST /voices/clone language=en
 from cartesia import Cartesia
 import os
 

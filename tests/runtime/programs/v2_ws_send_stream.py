@@ -1,6 +1,7 @@
 # source: https://github.com/cartesia-ai/cartesia-python/blob/v4.0.1/MIGRATING.md ("TTS WebSocket: WebSocket Basic Usage", v2.x)
 # shape: 2.x ws = client.tts.websocket(); ws.send(..., stream=True); `if out.audio: f.write(out.audio)`; ws.close()
 # expect-file: output.pcm = raw:Hello, world!
+# expect-request: WS /tts/websocket voice=a0e99841-438c-4a64-b679-ae501e7d6091
 import os
 
 from cartesia import Cartesia
