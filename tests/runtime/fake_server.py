@@ -261,7 +261,7 @@ class StreamGate:
     whole body waits for the rest, so the program cannot say so, and the gate gives up after `timeout` seconds
     (a safety net of the failing case only) and records `timed_out`."""
 
-    def __init__(self, timeout: float = 10.0) -> None:
+    def __init__(self, timeout: float = 30.0) -> None:
         self.timeout = timeout
         self.state = "armed"  # -> "holding" -> "released" | "timed_out"
         self._released = threading.Event()
@@ -305,7 +305,7 @@ class FakeCartesia:
             self.tokens = set()
             self.gate = None
 
-    def arm_stream_gate(self, timeout: float = 10.0) -> StreamGate:
+    def arm_stream_gate(self, timeout: float = 30.0) -> StreamGate:
         """Hold the next audio body after its first part until the gate is released (see StreamGate)."""
         self.gate = StreamGate(timeout)
         return self.gate
