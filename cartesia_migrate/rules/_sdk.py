@@ -657,7 +657,7 @@ class EventUses:
 
     def __init__(self, loop: cst.For, ev: str) -> None:
         self.ev = ev
-        self.unguarded: List[cst.Attribute] = []
+        self.unguarded: List[cst.CSTNode] = []
         self.escapes: List[cst.CSTNode] = []  # ``kept.append(EV)`` / ``yield EV`` outside a chunk test
         self.other = False
         self._block(loop.body, False)
@@ -699,6 +699,17 @@ class EventUses:
                 self.escapes.append(node)
             if cls is cst.Call:
                 self._walk(node.func, guarded)
+            return
+        if (
+            cls is cst.Subscript
+            and isinstance(node.value, cst.Name)
+            and node.value.value == ev
+            and len(node.slice) == 1
+            and isinstance(node.slice[0].slice, cst.Index)
+            and string_value(node.slice[0].slice.value) == "audio"
+        ):  # 1.x ``chunk["audio"]`` (CM402 rewrites it to ``chunk.audio or b""``)
+            if not guarded:
+                self.unguarded.append(node)
             return
         if cls is cst.Attribute and isinstance(node.value, cst.Name) and node.value.value == ev:
             if node.attr.value in self.AUDIO_FIELDS:

@@ -51,6 +51,7 @@ class TtsSse(SdkRule):
         self.decodes: List[Tuple[cst.Call, cst.BaseExpression, Scope, Optional[cst.CSTNode]]] = []
         self.subscripts: List[Tuple[cst.Subscript, Scope, Optional[cst.CSTNode]]] = []
         self.parents: Dict[int, Optional[cst.CSTNode]] = {}
+        self.sub_parents: Dict[int, Optional[cst.CSTNode]] = {}
         self.audio_reads: List[Tuple[cst.Attribute, Optional[cst.CSTNode], Scope, Optional[cst.CSTNode]]] = []
         self.loops: List[Tuple[cst.For, Scope, Tuple[cst.CSTNode, ...]]] = []
 
@@ -82,6 +83,8 @@ class TtsSse(SdkRule):
             and string_value(node.slice[0].slice.value) == "audio"
         ):
             self.subscripts.append((node, self.ctx.bindings.scope, self.ctx.enclosing_statement()))
+            stack = self.ctx.stack
+            self.sub_parents[id(node)] = stack[-2] if len(stack) > 1 else None
 
     def check(self, site: Site) -> None:
         if site.path != "tts.sse":
@@ -162,11 +165,22 @@ class TtsSse(SdkRule):
             if r is None or r[1] not in EVENT_PATHS:
                 continue
             ev = self.code(sub.value)
+            msg = (
+                '1.x streamed `{"audio": bytes}` dicts; 4.x streams typed events: '
+                '`if %s.type == "chunk": audio = %s.audio` (None for an empty chunk)' % (ev, ev)
+            )
+            parent = self.sub_parents.get(id(sub))
+            if isinstance(parent, (cst.AssignTarget, cst.Del)) or (
+                isinstance(parent, cst.AugAssign) and parent.target is sub
+            ):
+                self.report(sub, msg, statement=stmt)
+                continue
             self.report(
                 sub,
-                '1.x streamed `{"audio": bytes}` dicts; 4.x streams typed events: '
-                '`if %s.type == "chunk": audio = %s.audio` (None for an empty chunk)' % (ev, ev),
+                msg,
+                edits=[Replace(sub, bare_or_parenthesized(parent, '%s.audio or b""' % ev))],
                 statement=stmt,
+                fix_message='Use %s.audio or b""' % ev,
             )
 
     def _loops(self) -> None:
@@ -184,7 +198,7 @@ class TtsSse(SdkRule):
                 first: cst.CSTNode = uses.unguarded[0]
                 msg = (
                     "4.x streams also events without audio (the final `done` event; timestamps with "
-                    "`add_timestamps=True`): `%s.%s` fails on them" % (ev, first.attr.value)  # type: ignore[attr-defined]
+                    "`add_timestamps=True`): `%s` fails on them" % self.code(first)
                 )
             elif uses.escapes:
                 first = uses.escapes[0]

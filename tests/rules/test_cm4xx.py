@@ -445,18 +445,20 @@ def test_cm402_1x_stream_keyword_and_dict_access():
         whole = client.tts.sse(model_id="m", transcript="t", voice_id=VOICE, output_format=FMT, stream=False)
         """)
     fs = findings(src, "CM402")
-    assert [f.location[0] for f in fs] == [3, 5, 6]
-    assert fs[1].fix is None and 'if output.type == "chunk": audio = output.audio' in fs[1].message
-    assert fs[2].fix is None and "stream=False" in fs[2].message
+    assert [f.location[0] for f in fs] == [3, 5, 5, 6]
+    # the loop reads audio from every event: the done event has none
+    assert fs[1].fix is not None and "fails on them" in fs[1].message
+    # 1.x dict access: the chunk event's audio
+    assert fs[2].fix is not None and 'if output.type == "chunk": audio = output.audio' in fs[2].message
+    assert fs[3].fix is None and "stream=False" in fs[3].message
     out = fixed(src, "CM402", unsafe=True)
     assert (
         'for output in client.tts.generate_sse(model_id="sonic-english", transcript="hi", voice_id=VOICE,\n'
         + " " * 29
-        + "output_format=FMT):"
+        + 'output_format=FMT):\n    if output.type != "chunk":\n        continue\n    play(output.audio or b"")\n'
         in out
     )
-    # after the fix the dict access is still reported, on the renamed call's events
-    assert [f.location[0] for f in findings(out, "CM402")] == [5, 6]
+    assert [f.location[0] for f in findings(out, "CM402")] == [8]
 
 
 def test_cm402_async_generator_becomes_awaited():
