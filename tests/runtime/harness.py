@@ -47,6 +47,14 @@ FAKE_API_KEY = "sk_car_runtime_proof_0123456789"
 #: a safety net only: the programs finish in about a second; a hung program is a failure, reported as such.
 RUN_TIMEOUT = 120
 
+#: A run that fails on a transport timeout of the client (the SDK's own connect/handshake/read timeouts, which a
+#: program cannot wait out on an overloaded machine) is run again, up to this many runs in all: no program is
+#: meant to time out, so a timeout says nothing about the fix.
+TRANSPORT_ATTEMPTS = 3
+TRANSPORT_TIMEOUT = re.compile(r"^(TimeoutError: timed out while waiting for handshake response"
+                               r"|(httpx\.|httpcore\.)?(Connect|Read|Write|Pool)Timeout\b"
+                               r"|cartesia\.APITimeoutError\b)", re.M)
+
 #: Input files every program may read (deterministic bytes).
 INPUT_FILES = {
     "clip.wav": b"RIFF" + hashlib.sha256(b"clip").digest() * 64,
@@ -357,13 +365,16 @@ def execute(prep: Prepared, server: FakeCartesia) -> Outcome:
         outcome.status, outcome.reason = "silent_failure", prep.fix_error
         return outcome
 
-    server.reset()
-    gate = server.arm_stream_gate() if program.streaming else None
-    mark = server.mark()
     env = {**_base_env(), "CARTESIA_API_KEY": FAKE_API_KEY, "PYTHONUNBUFFERED": "1", **server.env()}
-    outcome.returncode, outcome.stdout, outcome.stderr = _run_watching(
-        [sys.executable, target.name], workdir, env, program.streaming, gate.release if gate else None)
-    outcome.requests = server.log_since(mark)
+    for _attempt in range(TRANSPORT_ATTEMPTS):
+        server.reset()
+        gate = server.arm_stream_gate() if program.streaming else None
+        mark = server.mark()
+        outcome.returncode, outcome.stdout, outcome.stderr = _run_watching(
+            [sys.executable, target.name], workdir, env, program.streaming, gate.release if gate else None)
+        outcome.requests = server.log_since(mark)
+        if outcome.returncode == 0 or not TRANSPORT_TIMEOUT.search(outcome.stderr):
+            break
 
     if outcome.returncode == 0:
         wrong = check_output(program, workdir, outcome.stdout) or check_requests(program, outcome.requests)
