@@ -23,9 +23,18 @@ from tests.runtime.fake_server import SUNSETTED_MODELS, FakeCartesia, audio_byte
 
 PROGRAMS = harness.programs()
 
-#: Programs still failing at the deadline, each with the reason (strict: an xfail that passes fails the suite,
-#: so a fix that lands must remove its entry). Empty until then: a failure is a bug to fix, not to hide.
-KNOWN_FAILING: dict[str, str] = {}
+#: Programs still failing silently at the deadline of issue 14, each with the reason (strict: an xfail that
+#: passes fails the suite, so the fix that lands must remove its entry). A failure is a bug to fix, not to hide.
+KNOWN_FAILING: dict[str, str] = {
+    "v2_error_body": (
+        "CM301 does not report `str(e.body).partition(': ')` in `except APIStatusError as e:` (it sees "
+        "e.body.split/slicing, not str(e.body) first): the 2026-03-01 body is a dict, the program prints its repr "
+        "as the title, exit 0"),
+    "v2_sse_async_b64": (
+        "CM402: a 2.x async `x = client.tts.sse(...)` assigned to a variable and iterated later with `async for` "
+        "becomes `x = client.tts.generate_sse(...)` without `await` (the direct `async for ... in "
+        "client.tts.sse(...)` form is fixed): 'async for' requires __aiter__, got coroutine"),
+}
 
 VOICE = "a0e99841-438c-4a64-b679-ae501e7d6091"
 RAW = {"container": "raw", "encoding": "pcm_f32le", "sample_rate": 44100}
