@@ -20,7 +20,7 @@ response.iter_bytes(): ...``, which keeps the time to first audio.
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List
 
 import libcst as cst
 

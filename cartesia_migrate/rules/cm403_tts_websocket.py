@@ -133,27 +133,27 @@ class TtsWebsocket(SdkRule):
             shape = SYNC_SHAPE.format(r=r)
             extra = ""
         msg = (
-            "`%s.websocket()` is the 2.x-compatible WebSocket wrapper (deprecated in 3.x; on 4.x its `send()` "
+            f"`{r}.websocket()` is the 2.x-compatible WebSocket wrapper (deprecated in 3.x; on 4.x its `send()` "
             "yields objects, not 1.x dicts, and one more without audio for the final event; `stream=`, "
-            "`voice_id=` and `continue_=` are legacy): use `%s`%s" % (r, shape, extra)
+            f"`voice_id=` and `continue_=` are legacy): use `{shape}`{extra}"
         )
         try:
             edits, what = self._session_fix(site, r, is_async)
         except Blocked as e:
-            self.report_site(site, msg + "; not fixed: %s" % e)
+            self.report_site(site, msg + f"; not fixed: {e}")
             if e.at is not None:
-                self.report(e.at, "On 4.x this fails: %s" % e, statement=e.statement)
+                self.report(e.at, f"On 4.x this fails: {e}", statement=e.statement)
             if is_async:
                 self._async_contexts(site)
             return
         self.report_site(
             site,
-            msg + "; the fix opens the session with `%s.websocket_connect().enter()` (closed by your `.close()` "
-            "as before)%s; not covered: `stream=False`, sessions on attributes or shared with other functions, "
-            "contexts passed to other code, loops that read timestamps" % (r, what),
+            msg + f"; the fix opens the session with `{r}.websocket_connect().enter()` (closed by your `.close()` "
+            f"as before){what}; not covered: `stream=False`, sessions on attributes or shared with other functions, "
+            "contexts passed to other code, loops that read timestamps",
             edits=edits,
             applicability=catalog.UNSAFE,
-            fix_message="Use %s.websocket_connect()" % r,
+            fix_message=f"Use {r}.websocket_connect()",
         )
 
     def finish(self) -> None:
@@ -170,11 +170,11 @@ class TtsWebsocket(SdkRule):
             res = sub.value.value  # type: ignore[attr-defined]
             self.report(
                 sub,
-                '4.x `send(..., stream=False)` returns an object, not the 1.x dict: `%s.%s`' % (res, key),
-                edits=[Replace(sub, "%s.%s" % (res, key))],
+                f'4.x `send(..., stream=False)` returns an object, not the 1.x dict: `{res}.{key}`',
+                edits=[Replace(sub, f"{res}.{key}")],
                 applicability=catalog.UNSAFE,
                 statement=stmt,
-                fix_message="Use %s.%s" % (res, key),
+                fix_message=f"Use {res}.{key}",
             )
 
     # -- the session ---------------------------------------------------------------------
@@ -197,7 +197,7 @@ class TtsWebsocket(SdkRule):
         uses = self._uses(name, site.scope, assign.targets[0].target)
         call = site.call
         edits: List[EditRequest] = [
-            Replace(call, "%s.websocket_connect(%s).enter()" % (r, self._args_code(call)))
+            Replace(call, f"{r}.websocket_connect({self._args_code(call)}).enter()")
         ]
         what: List[str] = []
         taken: Set[str] = set()
@@ -206,24 +206,24 @@ class TtsWebsocket(SdkRule):
             call_node = u.at(1)
             if not isinstance(attr, cst.Attribute) or attr.value is not u.node or not isinstance(call_node, cst.Call) \
                     or call_node.func is not attr:
-                raise Blocked("`%s` is used other than by calling its methods" % name)
+                raise Blocked(f"`{name}` is used other than by calling its methods")
             method = attr.attr.value
             after = u.at(2)
             awaited = isinstance(after, cst.Await)
             if awaited:
                 after = u.at(3)
             if awaited != is_async and method in ("close", "send"):
-                raise Blocked("`%s.%s()` is %sawaited" % (name, method, "" if awaited else "not "))
+                raise Blocked("`{}.{}()` is {}awaited".format(name, method, "" if awaited else "not "))
             if method == "close":
                 if not isinstance(after, cst.Expr):
-                    raise Blocked("the result of `%s.close()` is used" % name)
+                    raise Blocked(f"the result of `{name}.close()` is used")
                 continue
             if method == "send":
                 if not isinstance(after, cst.For) or after.iter is not (u.at(2) if awaited else call_node):
-                    raise Blocked("a `%s.send(...)` result is stored or passed on (only `for out in %s.send(...)` "
-                                  "loops are rewritten)" % (name, name))
+                    raise Blocked(f"a `{name}.send(...)` result is stored or passed on (only `for out in {name}.send(...)` "
+                                  "loops are rewritten)")
                 edits += self._send_loop(after, call_node, name, is_async, taken)
-                what.append("`%s.send(...)` loops become `ctx.push(...)` on a context" % name)
+                what.append(f"`{name}.send(...)` loops become `ctx.push(...)` on a context")
                 continue
             if method == "context":
                 if isinstance(after, cst.Assign) and len(after.targets) == 1 and \
@@ -231,8 +231,8 @@ class TtsWebsocket(SdkRule):
                     edits += self._context(after.targets[0].target, u.scope, is_async)
                     what.append("`ctx.receive()` loops skip events without audio")
                     continue
-                raise Blocked("a `%s.context(...)` is not assigned to a plain variable" % name)
-            raise Blocked("`%s.%s()` has no 4.x equivalent the fix knows" % (name, method))
+                raise Blocked(f"a `{name}.context(...)` is not assigned to a plain variable")
+            raise Blocked(f"`{name}.{method}()` has no 4.x equivalent the fix knows")
         return edits, ("; " + "; ".join(dict.fromkeys(what))) if what else ""
 
     def _async_contexts(self, site: Site) -> None:
@@ -257,9 +257,9 @@ class TtsWebsocket(SdkRule):
         for call, stmt in calls:
             self.report(
                 call,
-                "On 4.x, `%s.context()` of the async 2.x-compatible session raises \"Must call connect() before "
-                "creating context\": `await %s.connect()` first, or open the session with `await "
-                "%s.websocket_connect().enter()`" % (name, name, self.code(site.receiver)),  # type: ignore[arg-type]
+                f"On 4.x, `{name}.context()` of the async 2.x-compatible session raises \"Must call connect() before "
+                f"creating context\": `await {name}.connect()` first, or open the session with `await "
+                f"{self.code(site.receiver)}.websocket_connect().enter()`",  # type: ignore[arg-type]
                 statement=stmt,
             )
 
@@ -271,7 +271,7 @@ class TtsWebsocket(SdkRule):
             if a.keyword is None or a.keyword.value not in ("extra_query", "extra_headers",
                                                              "websocket_connection_options"):
                 raise Blocked("`websocket(...)` arguments the 4.x `websocket_connect()` may not take")
-        return ", ".join("%s=%s" % (a.keyword.value, self.code(a.value)) for a in call.args)  # type: ignore[union-attr]
+        return ", ".join(f"{a.keyword.value}={self.code(a.value)}" for a in call.args)  # type: ignore[union-attr]
 
     def _uses(self, name: str, scope: Scope, binding: cst.Name) -> List[_Use]:
         """Every use of ``name`` other than ``binding``: all in ``scope``, none in nested scopes."""
@@ -285,7 +285,7 @@ class TtsWebsocket(SdkRule):
                 if isinstance(parent, (cst.AssignTarget, cst.AugAssign, cst.Global, cst.Nonlocal)) or (
                     isinstance(parent, (cst.For, cst.CompFor, cst.AsName, cst.Param, cst.ImportAlias))
                 ):
-                    raise Blocked("`%s` is bound more than once" % name)
+                    raise Blocked(f"`{name}` is bound more than once")
                 if isinstance(parent, cst.Attribute) and parent.attr is u.node:
                     continue  # ``x.ws``: another object's attribute
                 if isinstance(parent, cst.Arg) and parent.keyword is u.node:
@@ -301,7 +301,7 @@ class TtsWebsocket(SdkRule):
                     continue
                 if isinstance(u.at(0), cst.Arg) and u.at(0).keyword is u.node:  # type: ignore[union-attr]
                     continue
-                raise Blocked("`%s` is used in a nested function or class" % name)
+                raise Blocked(f"`{name}` is used in a nested function or class")
         return out
 
     # -- ``for out in ws.send(..., stream=True):`` -----------------------------------------
@@ -315,7 +315,7 @@ class TtsWebsocket(SdkRule):
         transcript = None
         for a in send.args:
             if a.star or a.keyword is None:
-                raise Blocked("`%s.send(...)` passes positional or `**` arguments" % ws)
+                raise Blocked(f"`{ws}.send(...)` passes positional or `**` arguments")
             k = a.keyword.value
             v = self.code(a.value)
             if k == "transcript":
@@ -327,17 +327,17 @@ class TtsWebsocket(SdkRule):
             elif k == "duration":
                 continue
             elif k == "voice_id":
-                ctx_args.append("voice=%s" % v)
+                ctx_args.append(f"voice={v}")
             elif k in TO_CONTEXT:
-                ctx_args.append("%s=%s" % (k, v))
+                ctx_args.append(f"{k}={v}")
             elif k in TO_PUSH:
-                push_args.append("%s=%s" % (k, v))
+                push_args.append(f"{k}={v}")
             else:
-                raise Blocked("`%s=` has no place in the 4.x context" % k)
+                raise Blocked(f"`{k}=` has no place in the 4.x context")
         if transcript is None:
-            raise Blocked("`%s.send(...)` has no `transcript=`" % ws)
+            raise Blocked(f"`{ws}.send(...)` has no `transcript=`")
         if not any(x.startswith("voice=") for x in ctx_args):
-            raise Blocked("`%s.send(...)` has no voice ID (`voice=` / `voice_id=`)" % ws)
+            raise Blocked(f"`{ws}.send(...)` has no voice ID (`voice=` / `voice_id=`)")
         module = self.ctx.module
         assert module is not None
         ctx_name = fresh_name(module, "ctx")
@@ -351,16 +351,16 @@ class TtsWebsocket(SdkRule):
         indent = _indent(module, stack)
         if "\n" in self.code(send):  # the call was laid out over lines: one argument a line
             step = module.default_indent
-            args = "\n" + "".join("%s%s%s,\n" % (indent, step, a) for a in ctx_args) + indent
+            args = "\n" + "".join(f"{indent}{step}{a},\n" for a in ctx_args) + indent
         else:
             args = ", ".join(ctx_args)
         lines = [
-            "%s = %s.context(%s)" % (ctx_name, ws, args),
-            "%s%s.push(%s)" % (aw, ctx_name, ", ".join([transcript] + push_args)),
-            "%s%s.no_more_inputs()" % (aw, ctx_name),
+            f"{ctx_name} = {ws}.context({args})",
+            "{}{}.push({})".format(aw, ctx_name, ", ".join([transcript] + push_args)),
+            f"{aw}{ctx_name}.no_more_inputs()",
         ]
         new_loop = loop.with_changes(
-            iter=cst.parse_expression("%s.receive()" % ctx_name), body=body, leading_lines=()
+            iter=cst.parse_expression(f"{ctx_name}.receive()"), body=body, leading_lines=()
         )
         loop_code = code_at(module, new_loop, stack).strip(" \t\r\n")
         text = ("\n" + indent).join(lines) + "\n" + indent + loop_code
@@ -381,7 +381,7 @@ class TtsWebsocket(SdkRule):
                     continue
             if not isinstance(attr, cst.Attribute) or not isinstance(call_node, cst.Call) \
                     or call_node.func is not attr:
-                raise Blocked("the context `%s` is passed on or used other than by calling its methods" % name)
+                raise Blocked(f"the context `{name}` is passed on or used other than by calling its methods")
             method = attr.attr.value
             after = u.at(2)
             awaited = isinstance(after, cst.Await)
@@ -389,9 +389,9 @@ class TtsWebsocket(SdkRule):
                 after = u.at(3)
             if method == "receive":
                 if not isinstance(after, cst.For) or after.iter is not call_node:
-                    raise Blocked("`%s.receive()` is not iterated by a `for` statement" % name)
+                    raise Blocked(f"`{name}.receive()` is not iterated by a `for` statement")
                 if not isinstance(after.target, cst.Name):
-                    raise Blocked("the `%s.receive()` loop does not bind one name" % name)
+                    raise Blocked(f"the `{name}.receive()` loop does not bind one name")
                 body = self._event_body(after, after.target.value)
                 if body is not after.body:
                     module = self.ctx.module
@@ -402,13 +402,13 @@ class TtsWebsocket(SdkRule):
             if method in CONTEXT_METHODS:
                 if method == "send" and not isinstance(after, cst.Expr):
                     raise Blocked("a 1.x context `send(...)` result is used (1.x streamed a text generator and "
-                                  "yielded the audio; 4.x `send()` returns None: `%s.push(text)` each piece, then "
-                                  "`%s.no_more_inputs()` and `for out in %s.receive(): ...`)" % (name, name, name),
+                                  f"yielded the audio; 4.x `send()` returns None: `{name}.push(text)` each piece, then "
+                                  f"`{name}.no_more_inputs()` and `for out in {name}.receive(): ...`)",
                                   at=call_node, statement=_statement(u))
                 if method == "send":
                     edits += _voice_id_to_voice(call_node)
                 continue
-            raise Blocked("`%s.%s()` has no 4.x equivalent the fix knows" % (name, method), at=call_node,
+            raise Blocked(f"`{name}.{method}()` has no 4.x equivalent the fix knows", at=call_node,
                           statement=_statement(u))
         return edits
 
@@ -453,11 +453,11 @@ class TtsWebsocket(SdkRule):
         fixer = _AudioReads(out)
         new_body = body.visit(fixer)
         if fixer.blocked:
-            raise Blocked("the loop reads %s of its outputs (4.x events carry audio, timestamps and "
-                          "flushes apart: test `%s.type`)" % (fixer.blocked, out))
+            raise Blocked(f"the loop reads {fixer.blocked} of its outputs (4.x events carry audio, timestamps and "
+                          f"flushes apart: test `{out}.type`)")
         guard = cst.parse_module(
-            'if {o}.type == "error":\n    raise RuntimeError({o}.message)\nif {o}.type != "chunk":\n    continue\n'
-            .format(o=out)
+            f'if {out}.type == "error":\n    raise RuntimeError({out}.message)\nif {out}.type != "chunk":\n    continue\n'
+            
         ).body
         assert isinstance(new_body, cst.IndentedBlock)
         return new_body.with_changes(body=list(guard) + list(new_body.body))
@@ -541,7 +541,7 @@ class _AudioReads(cst.CSTTransformer):
             if key == "audio":
                 self._ok.add(id(node.value))
             else:
-                self.blocked = self.blocked or "`%s[%s]`" % (self.out, key if key is not None else "...")
+                self.blocked = self.blocked or "`{}[{}]`".format(self.out, key if key is not None else "...")
         return None
 
     def visit_Attribute(self, node: cst.Attribute) -> Optional[bool]:
@@ -550,17 +550,17 @@ class _AudioReads(cst.CSTTransformer):
             if node.attr.value == "audio":
                 self._ok.add(id(node.value))
             else:
-                self.blocked = self.blocked or "`%s.%s`" % (self.out, node.attr.value)
+                self.blocked = self.blocked or f"`{self.out}.{node.attr.value}`"
         return None
 
     def visit_Name(self, node: cst.Name) -> Optional[bool]:
         if node.value == self.out and id(node) not in self._ok:
-            self.blocked = self.blocked or "`%s` itself" % self.out
+            self.blocked = self.blocked or f"`{self.out}` itself"
         return None
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> Optional[bool]:
         if any(isinstance(n, cst.Name) and n.value == self.out for n in _names(node.target)):
-            self.blocked = self.blocked or "a rebinding of `%s`" % self.out
+            self.blocked = self.blocked or f"a rebinding of `{self.out}`"
         return None
 
     def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript) -> cst.BaseExpression:
