@@ -165,6 +165,8 @@ class LegacyErrorParsing(TryCalls, Rule):
             fn = dotted_name(node.func)
             if fn in ("str", "repr", "format") and node.args and self._is_exc(h, node.args[0].value):
                 return "%s(%s)" % (fn, h.var)
+            if fn in ("str", "repr", "format") and node.args and self._is_body(h, node.args[0].value):
+                return f"{fn}({h.var}.body)"  # 2.x "Title: Message" text; from 2026-03-01 the text of a dict
             if isinstance(node.func, cst.Attribute) and node.func.attr.value in _PASS_THROUGH:
                 return self._is_text(h, node.func.value)
             return None

@@ -49,6 +49,8 @@ def handler(body, clause="except APIStatusError as e:", call="client.tts.generat
     'body = e.body\nerr = json.loads(body)\n',
     'reason = e.body["error"]\n',
     'title = e.message.split(":")[0]\n',
+    'title, _, message = str(e.body).partition(": ")\n',
+    'text = repr(e.body)\nkind = text.split(":")[0]\n',
 ])
 def test_cm301_fires_in_cartesia_handlers(body):
     assert len(findings(handler(body), "CM301")) == 1
@@ -108,6 +110,8 @@ def test_cm301_sdk_call_through_self_and_await():
     'if "rate" in str(e):\n    pass\n',
     'if "error_code" in e.body:\n    pass\n',
     'raise RuntimeError(str(e)) from e\n',
+    'log(str(e.body))\n',
+    'if isinstance(e.body, dict):\n    m = e.body["message"]\nelse:\n    m = str(e.body).split(":")[1]\n',
 ])
 def test_cm301_clean_handlers(body):
     assert findings(handler(body), "CM301") == []

@@ -19,8 +19,10 @@ Outcomes (`Outcome.status`):
 - `correct`: after `cartesia-migrate fix --unsafe-fixes`, the program exits 0 and produces the expected output;
 - `stopped_at_finding`: it does not, and `cartesia-migrate check` on the fixed file still reports a finding at
   the statement where it fails (the last frame of the traceback in the program);
+  (or, when it exits 0 with a wrong result and so no traceback names a statement, anywhere in the fixed file:
+  the tool did not call it clean);
 - `silent_failure`: it fails after the tool called it clean, at a statement without a finding, or gives a wrong
-  result without an error. This is what the suite refuses.
+  result without an error in a file the tool calls clean. This is what the suite refuses.
 """
 
 from __future__ import annotations
@@ -391,6 +393,14 @@ def execute(prep: Prepared, server: FakeCartesia) -> Outcome:
         outcome.reason = f"exits {outcome.returncode}"
 
     outcome.fail_line = failing_line(outcome.stderr, target)
+    if outcome.fail_line is None and outcome.returncode == 0 and outcome.findings:
+        # a wrong result without an error: no traceback names the statement, but the tool did not call the
+        # fixed file clean (it still reports these findings): the user is told, so this is not silent
+        rows = sorted({f["location"]["row"] for f in outcome.findings})
+        outcome.status = "stopped_at_finding"
+        outcome.reason += (f"; no traceback, and `check` still reports "
+                           f"{', '.join(sorted({f['code'] for f in outcome.findings}))} (lines {rows})")
+        return outcome
     if outcome.fail_line is None:
         outcome.status = "silent_failure"
         outcome.reason += ("; no traceback line in the program" if outcome.findings
