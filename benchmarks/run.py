@@ -1,6 +1,7 @@
 """Side-by-side benchmark: cartesia-migrate vs ruff vs a bare libcst parse loop.
 
     .venv/bin/python benchmarks/run.py [--runs 3] [--quick]
+    .venv/bin/python benchmarks/run.py --startup 15 [--compare-with DIR]  # only the 5-file start-up
 
 Builds, reproducibly, under $CM_BENCH_DIR (default: <tmp>/cm-bench):
 
@@ -143,13 +144,19 @@ def lines_of(tree: str) -> int:
 
 def timed(cmd, env=None, cwd=None):
     """(seconds, peak RSS in MB of the largest process of the run)."""
+    dt, mem, _cpu = timed_cpu(cmd, env, cwd)
+    return dt, mem
+
+
+def timed_cpu(cmd, env=None, cwd=None):
+    """(seconds, peak RSS in MB, CPU seconds (user + system) of the process and its children)."""
     e = dict(os.environ)
     e.update(env or {})
     t = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=e, cwd=cwd)
     _, _status, ru = os.wait4(p.pid, 0)
     dt = time.perf_counter() - t
-    return dt, ru.ru_maxrss / 1024.0
+    return dt, ru.ru_maxrss / 1024.0, ru.ru_utime + ru.ru_stime
 
 
 def median_run(cmd, runs, env=None, before=None):
@@ -163,11 +170,60 @@ def median_run(cmd, runs, env=None, before=None):
     return statistics.median(times), max(mems)
 
 
+def startup(cm, py, env, runs: int, dense_files: int, other: str = "") -> None:
+    """A pre-commit run on 5 files, against interpreter start-up plus parsing them: the runs of
+    the commands compared are interleaved (the machine's load changes by the minute), median
+    and minimum of ``runs`` each.  ``cold plan`` empties the walker's plan cache before each
+    run (what every process paid before the plan was cached).  ``other``: a folder holding
+    another cartesia_migrate (``git archive <commit> cartesia_migrate | tar -x -C DIR``),
+    measured in the same rounds (``cm check, other``)."""
+    plans = os.path.join(env["CARTESIA_MIGRATE_CACHE_DIR"], "plans")
+    dense = os.path.join(TREES, "dense1")
+    if not os.path.isdir(dense):
+        build_dense(dense, dense_files)
+    migrated = dense + "_migrated"
+    if not os.path.isdir(migrated):
+        build_migrated(dense, migrated, cm, env)
+    for name, tree in (("dense", dense), ("dense_migrated", migrated)):
+        five = sorted(glob.glob(os.path.join(tree, "**", "*.py"), recursive=True))[:5]
+        check = cm + ["check", "--offline", "--no-cache", "--exit-zero"] + five
+        timed(check, env)  # fills the plan cache
+        cmds = {
+            "python -c pass": ([py, "-c", "pass"], None),
+            "start-up + parse": ([py, "-c", PARSE_FILES] + five, None),
+            "cm check": (check, None),
+            "cm check, cold plan": (check, lambda: shutil.rmtree(plans, ignore_errors=True)),
+        }
+        if other:
+            cmds["cm check, other"] = (check, None)
+        times = {k: [] for k in cmds}
+        cpus = {k: [] for k in cmds}
+        for _ in range(runs):
+            for k, (cmd, before) in cmds.items():
+                if before:
+                    before()
+                dt, _mem, cpu = timed_cpu(cmd, dict(env, PYTHONPATH=other) if k == "cm check, other" else env)
+                times[k].append(dt)
+                cpus[k].append(cpu)
+        timed(check, env)  # leaves the plan cache filled
+        print(f"\n== 5 files of {name}: {runs} interleaved runs each; wall median / min, CPU (user+sys) median")
+        for k, ts in times.items():
+            print(f"  {k:<22} {statistics.median(ts):6.3f} s / {min(ts):6.3f} s   CPU {statistics.median(cpus[k]):6.3f} s")
+        base, base_cpu = times["start-up + parse"], cpus["start-up + parse"]
+        for k in [k for k in cmds if k.startswith("cm check")]:
+            print(f"  {k:<22} - (start-up + parse) = {statistics.median(times[k]) - statistics.median(base):+.3f} s"
+                  f" (medians) / {min(times[k]) - min(base):+.3f} s (minima) / "
+                  f"CPU {statistics.median(cpus[k]) - statistics.median(base_cpu):+.3f} s  (goal <= +0.05)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--dense", type=int, default=200, help="files in the 1x dense tree")
     ap.add_argument("--quick", action="store_true", help="skip the 4x trees")
+    ap.add_argument("--startup", type=int, metavar="RUNS", help="only the 5-file start-up, RUNS runs each")
+    ap.add_argument("--compare-with", metavar="DIR", default="",
+                    help="with --startup: also run the cartesia_migrate found in DIR (PYTHONPATH=DIR)")
     args = ap.parse_args()
 
     py = sys.executable
@@ -179,6 +235,15 @@ def main() -> None:
     env = {"CARTESIA_MIGRATE_CACHE_DIR": cache, "CARTESIA_API_KEY": ""}
 
     where = compile_package(env)
+    if args.startup:
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; cartesia_migrate from {where}")
+        if args.compare_with:
+            import compileall
+
+            compileall.compile_dir(args.compare_with, quiet=1)
+        startup(cm, py, env, args.startup, args.dense, os.path.abspath(args.compare_with) if args.compare_with else "")
+        shutil.rmtree(cache, ignore_errors=True)
+        return
     sparse1, dense1 = os.path.join(TREES, "sparse1"), os.path.join(TREES, "dense1")
     trees = {
         "sparse": (sparse1, lambda d: build_sparse(d, 1)),
