@@ -41,6 +41,8 @@ from typing import Dict, FrozenSet, Optional, Tuple
 
 FORMAT = 1
 MAX_BYTES = 8 * 1024 * 1024
+#: shape functions kept (a few hundred in practice); beyond it, only this process's are kept
+MAX_CODE = 4096
 
 Row = Tuple[Tuple[str, ...], Tuple[Optional[FrozenSet[str]], ...], Optional[FrozenSet[str]]]
 Rows = Dict[str, Row]
@@ -231,6 +233,8 @@ def save(rows: Rows, code: Code) -> bool:
             old_rows, old_code = _load(key)
             old_rows.update(rows)
             old_code.update(code)
+            if len(old_code) > MAX_CODE:  # bounded: many configurations over a long time
+                old_code = dict(code)
             data = marshal.dumps({"format": FORMAT, "key": key, "rows": old_rows, "code": old_code})
             fd, tmp = tempfile.mkstemp(prefix=".walk-", suffix=".tmp", dir=folder)  # mode 0600
             try:
