@@ -23,14 +23,22 @@ never touched, and a ``Name``'s fields are not even read.
 The walk of a node is a small function compiled once per node shape (the fields to read,
 how many visitor methods are called before, after and around each field), so that the
 per-node work is plain attribute reads and calls, not a loop over field tables.
+
+What is learnt from libcst's annotations (per node class: fields, what each may hold, what
+may occur below) and the compiled shape functions are stored on disk between processes by
+``plan_cache`` (keyed by the libcst, tool and Python versions and this file's source), so
+that a process checking a few files does not pay for them again.
 """
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import typing
 from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
+
+from . import plan_cache
 
 # fields that come before the others in source order
 _EARLY = ("leading_lines", "decorators", "lines_after_decorators", "header", "keyword", "name",
@@ -143,6 +151,58 @@ def _reach(cls: type) -> Optional[FrozenSet[str]]:
     return result
 
 
+def _compute_row(cls: type) -> "plan_cache.Row":
+    """What the walker needs to know of a node class, by class names (what plan_cache stores)."""
+    fields = _FIELDS.get(cls) or _fields(cls)
+    kinds = _field_classes(cls)
+    return (fields, tuple(None if kinds[f] is None else frozenset(c.__name__ for c in kinds[f]) for f in fields),
+            _reach(cls))
+
+
+class _Store:
+    """The node rows and shape code of this process: loaded from the plan cache on first use,
+    completed as new classes and shapes are met, written back when something was added."""
+
+    __slots__ = ("loaded", "rows", "code", "checked", "dirty")
+
+    def __init__(self) -> None:
+        self.loaded = False
+        self.rows: "plan_cache.Rows" = {}  # class name -> row (loaded or computed)
+        self.code: "plan_cache.Code" = {}  # sha256 of a shape's source -> code
+        self.checked: Dict[type, "plan_cache.Row"] = {}  # rows checked against the live class
+        self.dirty = False
+
+    def load(self) -> None:
+        self.loaded = True
+        self.rows, self.code = plan_cache.load()
+
+    def row(self, cls: type) -> "plan_cache.Row":
+        r = self.checked.get(cls)
+        if r is None:
+            r = self.rows.get(cls.__name__)
+            # a stored row is used only for a class with exactly the fields it names
+            if r is None or r[0] != (_FIELDS.get(cls) or _fields(cls)):
+                r = self.rows[cls.__name__] = _compute_row(cls)
+                self.dirty = True
+            self.checked[cls] = r
+        return r
+
+    def compiled(self, source: str, filename: str):
+        digest = hashlib.sha256(source.encode("utf-8")).digest()
+        code = self.code.get(digest)
+        if code is None or code.co_filename != filename:
+            code = self.code[digest] = compile(source, filename, "exec")
+            self.dirty = True
+        return code
+
+    def save(self) -> None:
+        self.dirty = False
+        plan_cache.save(self.rows, self.code)
+
+
+_STORE = _Store()
+
+
 class _Plan:
     """What to enter, for one set of visitor method names (shared by the walks using it)."""
 
@@ -153,7 +213,7 @@ class _Plan:
         # class names with a visit_/leave_ method (also per field)
         self.wanted = frozenset(n.split("_", 2)[1] for n in names)
         self.fields: Dict[type, Tuple[str, ...]] = {}
-        self.entered: Dict[type, bool] = {}
+        self.entered: Dict[object, bool] = {}  # by class, and by class name
         self.shapes: Dict[type, Tuple] = {}
 
     def enters(self, cls: type) -> bool:
@@ -165,9 +225,23 @@ class _Plan:
             elif cls.__name__ in self.wanted:
                 r = True
             else:
-                reach = _reach(cls)
+                reach = _STORE.row(cls)[2]
                 r = reach is None or not reach.isdisjoint(self.wanted)
             self.entered[cls] = r
+        return r
+
+    def enters_name(self, name: str) -> Optional[bool]:
+        """``enters`` for the node classes called ``name`` (None: not known without the class)."""
+        r = self.entered.get(name)
+        if r is None:
+            if name in self.wanted:
+                r = True
+            else:
+                row = _STORE.rows.get(name)
+                if row is None:
+                    return None
+                r = row[2] is None or not row[2].isdisjoint(self.wanted)
+            self.entered[name] = r
         return r
 
     def shape(self, cls: type) -> Tuple:
@@ -176,8 +250,8 @@ class _Plan:
         if out is None:
             name = cls.__name__
             fields = self.fields_of(cls)
-            out = self.shapes[cls] = (fields, "visit_" + name, "leave_" + name, tuple(
-                ("visit_%s_%s" % (name, f), "leave_%s_%s" % (name, f)) for f in fields))
+            out = self.shapes[cls] = (fields, f"visit_{name}", f"leave_{name}", tuple(
+                (f"visit_{name}_{f}", f"leave_{name}_{f}") for f in fields))
         return out
 
     def fields_of(self, cls: type) -> Tuple[str, ...]:
@@ -187,9 +261,19 @@ class _Plan:
         if out is None:
             name = cls.__name__
             keep = []
-            for f, classes in _field_classes(cls).items():
-                if ("visit_%s_%s" % (name, f)) in self.names or ("leave_%s_%s" % (name, f)) in self.names \
-                        or classes is None or any(self.enters(c) for c in classes):
+            fields, kinds, _reach_names = _STORE.row(cls)
+            for f, names in zip(fields, kinds):
+                if f"visit_{name}_{f}" in self.names or f"leave_{name}_{f}" in self.names or names is None:
+                    keep.append(f)
+                    continue
+                entered = [self.enters_name(n) for n in names]
+                if None in entered:
+                    # a class without a row yet: ask the classes themselves (all of them, so
+                    # that the plan stored for the next process has a row for every name)
+                    classes = _field_classes(cls)[f]
+                    if classes is None or any([self.enters(c) for c in classes]):
+                        keep.append(f)
+                elif any(entered):
                     keep.append(f)
             out = self.fields[cls] = tuple(keep)
         return out
@@ -236,6 +320,8 @@ def collect(visitors: Iterable[cst.BatchableCSTVisitor]) -> Dict[str, List[Calla
 
 def walk(module: cst.CSTNode, visitors: Sequence[cst.BatchableCSTVisitor], stack: List[cst.CSTNode]) -> None:
     """Visit ``module`` with every visitor in one pass, maintaining ``stack`` (ancestors + node)."""
+    if not _STORE.loaded:
+        _STORE.load()
     methods = collect(visitors)
     key = frozenset(methods)
     plan = _PLANS.get(key)
@@ -266,6 +352,8 @@ def walk(module: cst.CSTNode, visitors: Sequence[cst.BatchableCSTVisitor], stack
     go = walkers.get(module.__class__) or walker(module.__class__)
     if go:
         go(module)
+    if _STORE.dirty:  # classes or shapes met for the first time: keep them for the next process
+        _STORE.save()
 
 
 _FACTORIES: Dict[Tuple, Callable] = {}
@@ -313,5 +401,15 @@ def _factory(fields: Tuple[str, ...], n_visit: int, n_leave: int, n_field: Tuple
     lines += ["        " + b for b in body]
     lines.append("    return go")
     ns: Dict[str, object] = {}
-    exec(compile("\n".join(lines), "<cartesia_migrate.walk %s>" % ",".join(fields), "exec"), ns)
+    exec(_STORE.compiled("\n".join(lines), f"<cartesia_migrate.walk {','.join(fields)}>"), ns)
     return ns["factory"]  # type: ignore[return-value]
+
+
+def _reset() -> None:
+    """Forget everything learnt in this process (tests: a fresh process, with or without the
+    plan cache)."""
+    global _STORE
+    for table in (_FIELDS, _IS_NODE, _FIELD_CLASSES, _REACH, _PLANS, _METHOD_NAMES, _FACTORIES):
+        table.clear()
+    _STORE = _Store()
+    plan_cache.reset()
