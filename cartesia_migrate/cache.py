@@ -15,12 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 import tempfile
 from typing import List, Optional
 
 from . import __version__
 from .finding import Edit, Finding, Fix
+from .io import make_private_dirs, own_private_dir
 
 
 def cache_root() -> str:
@@ -71,36 +71,6 @@ def _plausible(f: Finding) -> bool:
     return True
 
 
-def _mkdirs_private(folder: str) -> None:
-    """``folder`` and its missing parents, created 0700 (umask or not)."""
-    if os.path.isdir(folder):
-        return
-    parent = os.path.dirname(folder)
-    if parent and parent != folder:
-        _mkdirs_private(parent)
-    try:
-        os.mkdir(folder, 0o700)
-        os.chmod(folder, 0o700)
-    except FileExistsError:
-        pass
-
-
-def _private_dir(folder: str) -> None:
-    """A folder of ours (``findings`` and its fan-out folders): 0700, tightened if an older
-    version made it wider."""
-    try:
-        os.mkdir(folder, 0o700)
-        os.chmod(folder, 0o700)
-        return
-    except FileExistsError:
-        pass
-    st = os.lstat(folder)
-    if not stat.S_ISDIR(st.st_mode):
-        raise NotADirectoryError(folder)
-    if stat.S_IMODE(st.st_mode) & 0o077 and st.st_uid == os.geteuid():
-        os.chmod(folder, 0o700)
-
-
 class FindingsCache:
     def __init__(self, root: str) -> None:
         self.dir = os.path.join(root, "findings")
@@ -147,9 +117,9 @@ class FindingsCache:
             sub = os.path.dirname(path)
             if sub not in self._made:
                 if not self._made:
-                    _mkdirs_private(os.path.dirname(self.dir))  # the cache root: created 0700, never chmodded
-                    _private_dir(self.dir)
-                _private_dir(sub)
+                    make_private_dirs(os.path.dirname(self.dir))  # the cache root: created 0700, never chmodded
+                    own_private_dir(self.dir)
+                own_private_dir(sub)
                 self._made.add(sub)
             fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp",
                                        dir=os.path.dirname(path))  # 0600

@@ -153,6 +153,49 @@ _READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTT
                | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
 
 
+def read_at_most(fd: int, max_bytes: int) -> bytes:
+    """Up to ``max_bytes + 1`` bytes of ``fd``: one byte more than allowed tells the caller it is too large."""
+    chunks = []
+    left = max_bytes + 1
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def make_private_dirs(path: str) -> None:
+    """``path`` and its missing parents, created 0700 whatever the umask; existing folders stay as they are."""
+    if os.path.isdir(path):
+        return
+    parent = os.path.dirname(path)
+    if parent and parent != path:
+        make_private_dirs(parent)
+    try:
+        os.mkdir(path, 0o700)
+        os.chmod(path, 0o700)
+    except FileExistsError:
+        pass
+
+
+def own_private_dir(folder: str) -> None:
+    """A folder of the tool's own (its parent exists): created 0700, or narrowed to 0700 if it is ours and an
+    older version (or the umask) made it wider."""
+    try:
+        os.mkdir(folder, 0o700)
+        os.chmod(folder, 0o700)
+        return
+    except FileExistsError:
+        pass
+    st = os.lstat(folder)
+    if not stat.S_ISDIR(st.st_mode):
+        raise NotADirectoryError(folder)
+    if stat.S_IMODE(st.st_mode) & 0o077 and st.st_uid == os.geteuid():
+        os.chmod(folder, 0o700)
+
+
 def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> Tuple[bytes, os.stat_result]:
     """The bytes of a regular file and its ``fstat``; InputError with the reason otherwise.
 
@@ -171,15 +214,7 @@ def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> Tuple[bytes, os.stat_re
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise InputError("not a regular file (FIFO, socket or device); not read")
-        chunks = []
-        left = max_bytes + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        raw = b"".join(chunks)
+        raw = read_at_most(fd, max_bytes)
         if len(raw) > max_bytes:
             raise InputError("file too large (more than %d bytes)" % max_bytes)
         return raw, st

@@ -39,6 +39,8 @@ import threading
 import types
 from typing import Dict, FrozenSet, Optional, Tuple
 
+from .io import make_private_dirs, read_at_most
+
 FORMAT = 1
 MAX_BYTES = 8 * 1024 * 1024
 #: shape functions kept (a few hundred in practice); beyond it, only this process's are kept
@@ -124,15 +126,7 @@ def _read(path: str) -> Optional[bytes]:
             return None
         if os.name == "posix" and (st.st_mode & 0o022 or st.st_uid != os.getuid()):
             return None  # another user's file, or one others could have written
-        chunks = []
-        left = MAX_BYTES + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        data = b"".join(chunks)
+        data = read_at_most(fd, MAX_BYTES)
         return data if len(data) <= MAX_BYTES else None
     except OSError:
         return None
@@ -204,19 +198,6 @@ def load() -> Tuple[Rows, Code]:
 
 # ---- writing ------------------------------------------------------------------------------
 
-def _private_dir(path: str) -> None:
-    """Create ``path`` (and missing parents) as 0700 folders."""
-    if os.path.isdir(path):
-        return
-    parent = os.path.dirname(path)
-    if parent and parent != path:
-        _private_dir(parent)
-    try:
-        os.mkdir(path, 0o700)
-    except FileExistsError:
-        pass
-
-
 def save(rows: Rows, code: Code) -> bool:
     """Merge ``rows`` and ``code`` into the stored plan (what another process stored in the
     meantime is kept).  False when the cache cannot be written (then never again here)."""
@@ -229,7 +210,7 @@ def save(rows: Rows, code: Code) -> bool:
         try:
             path = plan_path(key)
             folder = os.path.dirname(path)
-            _private_dir(folder)
+            make_private_dirs(folder)
             old_rows, old_code = _load(key)
             old_rows.update(rows)
             old_code.update(code)

@@ -248,16 +248,11 @@ def _number(value) -> bool:
 
 
 def _private_dir(path: str) -> None:
-    """``path`` exists, mode 0700 when we create it; an existing one of ours is narrowed to 0700."""
-    parent = os.path.dirname(path)
-    if parent and not os.path.isdir(parent):
-        _private_dir(parent)
-    try:
-        os.mkdir(path, 0o700)
-    except FileExistsError:
-        st = os.stat(path)
-        if st.st_uid == os.getuid() and st.st_mode & 0o077:
-            os.chmod(path, 0o700)
+    """``path`` exists, 0700 when we create it; an existing one of ours is narrowed to 0700."""
+    from ..io import make_private_dirs, own_private_dir
+
+    make_private_dirs(os.path.dirname(path))
+    own_private_dir(path)
 
 
 def write_cache(base: str, entry: dict, log: Log = None) -> None:
