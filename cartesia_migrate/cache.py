@@ -15,12 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from typing import List, Optional
 
 from . import __version__
 from .finding import Edit, Finding, Fix
-from .io import make_private_dirs, own_private_dir
+from .io import make_private_dirs, own_private_dir, write_private_file
 
 
 def cache_root() -> str:
@@ -121,18 +120,7 @@ class FindingsCache:
                     own_private_dir(self.dir)
                 own_private_dir(sub)
                 self._made.add(sub)
-            fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp",
-                                       dir=os.path.dirname(path))  # 0600
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    f.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            write_private_file(path, data.encode("utf-8"))
         except OSError:
             self._ok = False  # read-only cache dir: run on without caching
 

@@ -196,6 +196,22 @@ def own_private_dir(folder: str) -> None:
         os.chmod(folder, 0o700)
 
 
+def write_private_file(path: str, data: bytes) -> None:
+    """Replace ``path`` atomically with ``data`` in a new 0600 file (the tool's caches: never a user's file)."""
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
+                               dir=os.path.dirname(path))  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
 def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> Tuple[bytes, os.stat_result]:
     """The bytes of a regular file and its ``fstat``; InputError with the reason otherwise.
 

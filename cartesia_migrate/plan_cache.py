@@ -34,12 +34,11 @@ import marshal
 import os
 import stat
 import sys
-import tempfile
 import threading
 import types
 from typing import Dict, FrozenSet, Optional, Tuple
 
-from .io import make_private_dirs, read_at_most
+from .io import make_private_dirs, read_at_most, write_private_file
 
 FORMAT = 1
 MAX_BYTES = 8 * 1024 * 1024
@@ -217,17 +216,7 @@ def save(rows: Rows, code: Code) -> bool:
             if len(old_code) > MAX_CODE:  # bounded: many configurations over a long time
                 old_code = dict(code)
             data = marshal.dumps({"format": FORMAT, "key": key, "rows": old_rows, "code": old_code})
-            fd, tmp = tempfile.mkstemp(prefix=".walk-", suffix=".tmp", dir=folder)  # mode 0600
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            write_private_file(path, data)
         except (OSError, ValueError):
             _STATE["broken"] = True
             return False

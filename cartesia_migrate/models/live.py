@@ -256,19 +256,13 @@ def _private_dir(path: str) -> None:
 
 
 def write_cache(base: str, entry: dict, log: Log = None) -> None:
+    from ..io import write_private_file
+
     path = cache_file(base)
-    tmp = f"{path}.{os.getpid()}.tmp"
     try:
         _private_dir(os.path.dirname(path))
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(entry, f, indent=1, sort_keys=True)
-        os.replace(tmp, path)
+        write_private_file(path, json.dumps(entry, indent=1, sort_keys=True).encode("utf-8"))
     except OSError as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         if log is not None:
             log(f"cartesia-migrate: warning: cannot write the models cache {path}: {e.strerror or e}")
 
