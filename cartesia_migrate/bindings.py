@@ -20,6 +20,7 @@ batch, so rules see bindings established by earlier statements.
 """
 from __future__ import annotations
 
+import re
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
@@ -165,14 +166,15 @@ class Scope:
 
 
 class _Rec:
-    __slots__ = ("how", "node", "scope", "kind")
+    __slots__ = ("how", "node", "scope", "kind", "arg")
 
     def __init__(self, how: str, node: Optional[cst.CSTNode] = None, scope: Optional[Scope] = None,
-                 kind: Optional[str] = None) -> None:
-        self.how = how  # expr | iter | enter | kind | fn | returns | value | class | ann | none | unknown
+                 kind: Optional[str] = None, arg: Optional[cst.Param] = None) -> None:
+        self.how = how  # expr | iter | enter | kind | fn | returns | value | class | ann | param | none | unknown
         self.node = node
         self.scope = scope
         self.kind = kind
+        self.arg = arg  # how == "param": the unannotated parameter of the module-level function ``node``
 
 
 def _join(path: str, rest: str) -> str:
@@ -194,6 +196,8 @@ class ScopedBindings:
         self.classes: Dict[str, List[Scope]] = {}  # class name -> its scopes (for base-class lookups)
         self.returns: Dict[int, List[cst.BaseExpression]] = {}  # unannotated function -> its returned values
         self.class_scopes: Dict[str, Scope] = {}  # str(id(scope)) -> class scope (instances of local classes)
+        self.calls_by_name: Dict[str, List[Tuple[cst.Call, Scope]]] = {}  # f(...) calls, by the name called
+        self.source = ""  # the file's text (set by the engine): counts the references to a function's name
 
     # -- recording (called by the tracker)
     def _key_scope(self, dotted: str, scope: Scope) -> Optional[Scope]:
@@ -365,6 +369,8 @@ class ScopedBindings:
             if r is None or r[1]:
                 return None
             return (r[0], _FN) if rec.how == "returns" else r
+        if rec.how == "param" and rec.node is not None and rec.scope is not None and rec.arg is not None:
+            return self._resolve_param(rec.node, rec.arg, rec.scope)  # type: ignore[arg-type]
         if rec.how in ("expr", "iter", "enter") and rec.node is not None and rec.scope is not None:
             r = self.resolve(rec.node, rec.scope)
             if r is None or _FN in r[1]:
@@ -377,6 +383,40 @@ class ScopedBindings:
                 return (r[0], r[1] + "@")
             return r
         return None
+
+
+    def _resolve_param(self, fn: cst.FunctionDef, param: cst.Param, module: Scope) -> Optional[Obj]:
+        """The client an unannotated parameter of a module-level function holds, when the function is bound
+        once, its name appears in this file only where it is defined and called (never passed on, so no
+        caller is hidden), and every call passes the same client (``AsyncCartesia(...)``) to that parameter."""
+        name = fn.name.value
+        calls = self.calls_by_name.get(name, [])
+        if not calls or len(self._records.get((id(module), name), ())) != 1:
+            return None
+        if len(re.findall(r"(?<![\w.])%s(?!\w)" % re.escape(name), self.source)) != len(calls) + 1:
+            return None  # a reference other than the definition and the calls (or a mention in text)
+        positional = list(fn.params.posonly_params) + list(fn.params.params)
+        index = next((i for i, p in enumerate(positional) if p is param), None)
+        found: Set[Optional[Obj]] = set()
+        for call, scope in calls:
+            if any(scope_ is not module and (id(scope_), name) in self._records for scope_ in scope.name_chain(name)):
+                return None  # a local of that name shadows the function there
+            value = None
+            for i, a in enumerate(call.args):
+                if a.star:
+                    return None  # *args / **kwargs: which argument lands where is not known
+                if a.keyword is not None:
+                    if a.keyword.value == param.name.value:
+                        value = a.value
+                elif i == index:
+                    value = a.value
+            if value is None:
+                return None  # the default (or nothing) is passed
+            found.add(self.resolve(value, scope))
+        if len(found) != 1:
+            return None
+        r = found.pop()
+        return r if r is not None and r[0] in ("sync", "async") and r[1] == "" else None
 
 
 def _is_none(node: Optional[cst.CSTNode]) -> bool:
@@ -497,7 +537,12 @@ class ScopeTracker(cst.BatchableCSTVisitor):
 
     def visit_Param_name(self, node: cst.Param) -> None:
         if node.annotation is None:
-            self.b.add_record(node.name, _Rec("unknown"))
+            s = self.b.scope
+            if s.kind == "function" and s.node.__class__ is cst.FunctionDef and s.parent is not None \
+                    and s.parent.kind == "module" and node.star not in ("*", "**"):
+                self.b.add_record(node.name, _Rec("param", s.node, s.parent, arg=node))
+            else:
+                self.b.add_record(node.name, _Rec("unknown"))
             return
         kind = self._annotation_kind(node.annotation.annotation)
         self.b.add_record(node.name, _Rec("kind", kind=kind) if kind else
@@ -524,6 +569,8 @@ class ScopeTracker(cst.BatchableCSTVisitor):
         # patch.object(client.tts, "bytes") / monkeypatch.setattr(client.tts, "bytes", fake)
         func = node.func  # (first the last name alone: most calls are neither)
         cls = func.__class__
+        if cls is _Name:  # f(client): a call of a function of this file passes what its parameters hold
+            self.b.calls_by_name.setdefault(func.value, []).append((node, self.b.scope))
         last = func.attr.value if cls is _Attribute else func.value if cls is _Name else None
         if last is None or not (last == "object" or last.endswith("setattr")):
             return

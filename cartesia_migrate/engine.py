@@ -163,6 +163,7 @@ def _analyze_python(source: Source, settings: Settings, models, codes: Sequence[
 
     ctx = FileContext(path=source.path, text=text, settings=settings, models=models, module=module)
     ctx.bindings = Bindings()
+    ctx.bindings.source = text
     rules = [BindingTracker(ctx.bindings)] + [cls(ctx) for cls in classes]
     stack = ctx.stack
     try:

@@ -1971,3 +1971,55 @@ def test_cm403_async_session_left_as_it_is_reports_its_contexts():
     src2 = src.replace('    ctx = ws.context("c")', '    await ws.connect()\n    ctx = ws.context("c")')
     [f] = findings(src2, "CM403")
     assert f.location[0] == 5 and "`ws.connect()`" in f.message
+
+
+# ---- a client passed to a function of this file (the semantic model follows the call sites) -----------------
+
+PASSED = '''
+from cartesia import AsyncCartesia
+
+
+async def speak(client, text):
+    stream = client.tts.sse(transcript=text, model_id="sonic-3", voice={"mode": "id", "id": "v"},
+                            output_format={"container": "raw", "encoding": "pcm_f32le", "sample_rate": 44100})
+    async for event in stream:
+        print(event)
+
+
+async def main():
+    client = AsyncCartesia(api_key="k")
+    await speak(client, "hello")
+    await speak(client=client, text="again")
+'''
+
+
+def test_client_passed_to_a_local_function_is_followed():
+    assert [f.location[0] for f in findings(PASSED, "CM402")] == [6]
+    out = fixed(PASSED, "CM402", unsafe=True)
+    assert "stream = await client.tts.generate_sse(" in out
+    compile(out, "app.py", "exec")
+
+
+@pytest.mark.parametrize("change", [
+    # the function escapes (passed on as a value): callers elsewhere may pass anything
+    ("    await speak(client, \"hello\")\n", "    await speak(client, \"hello\")\n    run(speak)\n"),
+    # one caller passes something else
+    ("    await speak(client=client, text=\"again\")\n", "    await speak(other, \"again\")\n"),
+    # a caller relies on *args
+    ("    await speak(client=client, text=\"again\")\n", "    await speak(*args)\n"),
+    # the name is rebound at module level
+    ("async def main():\n", "speak = other_speak\n\n\nasync def main():\n"),
+    # mentioned in text too (a string may be a name used by getattr or an export list)
+    ("async def main():\n", "__all__ = [\"speak\"]\n\n\nasync def main():\n"),
+])
+def test_client_passed_to_a_local_function_not_followed_when_uncertain(change):
+    old, new = change
+    assert old in PASSED
+    assert findings(PASSED.replace(old, new), "CM402") == []
+
+
+def test_client_passed_to_a_local_function_with_two_client_kinds_is_not_followed():
+    src = PASSED.replace("from cartesia import AsyncCartesia", "from cartesia import AsyncCartesia, Cartesia") \
+        .replace("    await speak(client=client, text=\"again\")\n",
+                 "    await speak(client=Cartesia(api_key=\"k\"), text=\"again\")\n")
+    assert findings(src, "CM402") == []

@@ -25,13 +25,7 @@ PROGRAMS = harness.programs()
 
 #: Programs still failing silently at the deadline of issue 14, each with the reason (strict: an xfail that
 #: passes fails the suite, so the fix that lands must remove its entry). A failure is a bug to fix, not to hide.
-KNOWN_FAILING: dict[str, str] = {
-    "v2_sse_async_b64": (
-        "no rule sees `client.tts.sse(...)` on `client`, an unannotated parameter of `async def "
-        "send_sse_request(client, ...)` (the semantic model does not follow the AsyncCartesia passed at the call "
-        "site): 4.2.0 keeps `sse` as an alias of the async `generate_sse`, a coroutine, so `async for` over it "
-        "fails with 'async for' requires __aiter__; recall for issue 16 (values through calls)"),
-}
+KNOWN_FAILING: dict[str, str] = {}
 
 VOICE = "a0e99841-438c-4a64-b679-ae501e7d6091"
 RAW = {"container": "raw", "encoding": "pcm_f32le", "sample_rate": 44100}
