@@ -473,7 +473,7 @@ def rules_cmd(output_format, show_all):
 @click.argument("code")
 def explain(code):
     """Print a rule's doc: what, why, example, use instead, fix safety, dates."""
-    from .docs import load_doc
+    from .docs import for_reading, load_doc
 
     code = code.upper()
     if code not in catalog.CATALOG:
@@ -482,7 +482,7 @@ def explain(code):
     if doc is None:
         raise UsageError("%s (%s) is reserved in the catalogue but not implemented yet"
                          % (code, catalog.get(code).name))
-    click.echo(doc.rstrip("\n"))
+    click.echo(for_reading(doc).rstrip("\n"))
     if code in ("CM101", "CM102", "CM103"):
         from . import models as m
 

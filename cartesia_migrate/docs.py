@@ -84,6 +84,12 @@ class ParsedDoc:
         return out
 
 
+def for_reading(text: str) -> str:
+    """The doc as ``explain`` prints it: the configuration an example assumes, said in words."""
+    return _CONFIG_RE.sub(lambda m: "The example assumes this configuration:\n\n```toml\n[tool.cartesia-migrate]\n"
+                          f"{m.group('toml')}\n```", text)
+
+
 def parse_doc(text: str, path: str = "") -> ParsedDoc:
     first = text.splitlines()[0] if text else ""
     m = re.match(r"^# (CM\d{3}) ([a-z0-9-]+)\s*$", first)

@@ -218,6 +218,14 @@ def test_rules_json(cli, tmp_path):
     assert by["CM101"]["name"] == "discontinued-model" and by["CM101"]["fix"] == "safe"
 
 
+def test_explain_says_the_configuration_an_example_assumes(cli, tmp_path):
+    """A doc's machine-read `<!-- config: ... -->` line is printed as words and a TOML block, never raw."""
+    r = cli("explain", "CM104", cwd=tmp_path)
+    assert r.code == 0
+    assert "<!--" not in r.out
+    assert "The example assumes this configuration:\n\n```toml\n[tool.cartesia-migrate]\npvc-voices = {" in r.out
+
+
 def test_models_offline_lists_every_known_id(cli, tmp_path):
     r = cli("models", "--offline", "--output-format", "json", cwd=tmp_path)
     data = json.loads(r.out)
