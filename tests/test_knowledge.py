@@ -312,6 +312,7 @@ def test_live_pvc_voices_without_a_stated_base_and_pro_voices_get_no_fix():
     "sonic-3.5-2027-02-30",  # not a date
     "sonic-" + "9" * 70,  # over the length cap
     "sonic-3.5\x1b[31m-2027-01-01",  # a terminal escape
+    "sonic-3.6\n",  # a trailing newline (a `$` anchor would let it through)
 ])
 def test_outside_ids_that_fail_the_ascii_grammar_never_become_targets(bad):
     assert not models.valid_model_id(bad)

@@ -83,16 +83,25 @@ MODEL_ID_RE = re.compile(r"^(?:%s)(?:-[a-z0-9.]+)*?(?:-[0-9]{4}-[0-9]{2}-[0-9]{2
                          % "|".join(re.escape(p) for p in ID_PREFIXES), re.ASCII)
 
 
+# A well-formed model ID of any family (what a live list or a cache may hold): lowercase ASCII letters and
+# digits in parts joined by "." or "-"; a dated suffix "-YYYY-MM-DD" must be a real calendar date.
+_WELL_FORMED_RE = re.compile(r"[a-z][a-z0-9]*(?:[.\-][a-z0-9]+)*", re.ASCII)
+
+
+def well_formed_model_id(value: object) -> bool:
+    """``value`` is an ASCII model ID of at most ``MAX_ID_LENGTH`` characters, with a real date if dated."""
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_ID_LENGTH or not _WELL_FORMED_RE.fullmatch(value):
+        return False
+    date = split_dated(value)[1]
+    return date is None or parse_date(date) is not None
+
+
 def valid_model_id(model_id: object) -> bool:
-    """An ID that may be written into code: the ASCII grammar, at most ``MAX_ID_LENGTH``
-    characters, and a real calendar date if dated."""
-    if not isinstance(model_id, str) or len(model_id) > MAX_ID_LENGTH:
-        return False
-    if model_id in OUTSIDE_GRAMMAR:
+    """An ID that may be written into code: well formed (the ASCII grammar, at most ``MAX_ID_LENGTH``
+    characters, a real calendar date if dated) and of a Cartesia prefix, or a known pre-grammar name."""
+    if isinstance(model_id, str) and model_id in OUTSIDE_GRAMMAR:
         return True
-    if not MODEL_ID_RE.match(model_id):
-        return False
-    return split_dated(model_id)[1] is None or parse_date(split_dated(model_id)[1]) is not None
+    return well_formed_model_id(model_id) and MODEL_ID_RE.match(model_id) is not None  # type: ignore[arg-type]
 
 
 def parse_date(text: Optional[str]) -> Optional[datetime.date]:

@@ -39,7 +39,6 @@ An object with ``has_more: true`` is followed with ``starting_after``.
 """
 from __future__ import annotations
 
-import datetime
 import hashlib
 import ipaddress
 import json
@@ -53,7 +52,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Tuple
 from urllib.parse import quote, urlsplit
 
-from . import ModelsList, bundled, from_ids
+from . import ModelsList, bundled, from_ids, split_dated, well_formed_model_id
 
 API_VERSION = "2026-08-14"
 DEFAULT_BASE_URL = "https://api.cartesia.ai"
@@ -63,7 +62,6 @@ MAX_MODELS_BYTES = 2 * 1024 * 1024  # one /models response, decompressed
 MAX_PAGE_BYTES = 1024 * 1024  # one page of /fine-tunes, /fine-tunes/{id}/voices or /voices
 MAX_TOTAL_BYTES = 16 * 1024 * 1024  # everything the live step reads
 MAX_PAGES = 50  # per paginated list
-MAX_ID_LENGTH = 64  # a model ID
 MAX_VOICE_ID_LENGTH = 128  # a voice or fine-tune ID
 MAX_CACHE_BYTES = 4 * 1024 * 1024
 CACHE_TTL = 24 * 3600
@@ -72,10 +70,6 @@ CACHE_FORMAT = 2  # 2: pro_voices, dropped; every entry validated when read
 
 Log = Optional[Callable[[str], None]]
 
-# The model-ID grammar: lowercase ASCII letters and digits in parts joined by "." or "-";
-# a dated suffix "-YYYY-MM-DD" must be a real calendar date.
-_MODEL_ID_RE = re.compile(r"[a-z][a-z0-9]*(?:[.\-][a-z0-9]+)*", re.ASCII)
-_DATE_SUFFIX_RE = re.compile(r"-([0-9]{4})-([0-9]{2})-([0-9]{2})\Z", re.ASCII)
 # voice and fine-tune IDs (UUIDs, "ft_..."): they go into URL paths and onto the terminal
 _RESOURCE_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]*", re.ASCII)
 
@@ -90,22 +84,13 @@ class BaseUrlError(ValueError):
 
 # ---- what may enter the list ----------------------------------------------------------------
 
-def valid_model_id(value) -> bool:
-    """``value`` is an ASCII model ID of at most ``MAX_ID_LENGTH`` characters with a real date, if dated."""
-    if not isinstance(value, str) or not 0 < len(value) <= MAX_ID_LENGTH or not _MODEL_ID_RE.fullmatch(value):
-        return False
-    m = _DATE_SUFFIX_RE.search(value)
-    if m:
-        try:
-            datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            return False
-    return True
+#: what may enter the list: a well-formed ID of any family (the grammar is the knowledge module's)
+valid_model_id = well_formed_model_id
 
 
 def dated_model_id(value) -> bool:
     """A valid model ID with a dated suffix (``<family>-YYYY-MM-DD``): what a clone's base must be."""
-    return valid_model_id(value) and _DATE_SUFFIX_RE.search(value) is not None
+    return valid_model_id(value) and split_dated(value)[1] is not None
 
 
 def valid_resource_id(value) -> bool:
