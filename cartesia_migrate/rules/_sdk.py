@@ -99,14 +99,21 @@ DROPPABLE: Dict[str, str] = {
 class KeywordCheck:
     """How the keywords of a legacy call fit the 4.x method a fix would call."""
 
-    __slots__ = ("drop", "refused", "star")
+    __slots__ = ("target", "drop", "refused", "star")
 
-    def __init__(self, drop: List[cst.Arg], refused: List[str], star: bool) -> None:
+    def __init__(self, target: str, drop: List[cst.Arg], refused: List[str], star: bool) -> None:
+        self.target = target  # the 4.x method (a key of ``ACCEPTED_KEYWORDS``)
         self.drop = drop  # DROPPABLE keywords the fix removes (unsafe)
         self.refused = refused  # keywords the target lacks and nothing handles: no fix
         self.star = star  # ``**kwargs`` / ``*args``: what they hold is not known
 
-    def note(self, target: str) -> str:
+    def added_to(self, msg: str) -> str:
+        """``msg`` with the note appended (``"; ..."``), if there is one."""
+        note = self.note()
+        return f"{msg}; {note}" if note else msg
+
+    def note(self) -> str:
+        target = self.target
         parts = [DROPPABLE[a.keyword.value] for a in self.drop if a.keyword is not None]
         if self.refused:
             names = ["`%s=`" % k for k in self.refused if k]
@@ -146,7 +153,7 @@ def check_keywords(call: cst.Call, target: str, handled: Iterable[str] = ()) -> 
             drop.append(a)
         else:
             refused.append(k)
-    return KeywordCheck(drop, refused, star)
+    return KeywordCheck(target, drop, refused, star)
 
 
 #: ``client.tts.with_raw_response.generate(...)`` calls what ``client.tts.generate(...)`` calls

@@ -69,9 +69,7 @@ class TtsBytes(SdkRule):
             "use `%s`, which returns a response: `.iter_bytes()` for the chunks, `.read()` for all the audio, "
             "`.write_to_file(path)`" % (receiver, shape)
         )
-        note = kc.note("tts.generate")
-        if note:
-            msg += "; " + note
+        msg = kc.added_to(msg)
         if kc.refused:
             self.report_site(site, msg)
             return

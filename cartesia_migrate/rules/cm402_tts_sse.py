@@ -104,9 +104,7 @@ class TtsSse(SdkRule):
             )
             return
         kc = check_keywords(call, "tts.generate_sse", handled=("stream",))
-        note = kc.note("tts.generate_sse")
-        if note:
-            msg += "; " + note
+        msg = kc.added_to(msg)
         if kc.refused:
             self.report_site(site, msg)
             return

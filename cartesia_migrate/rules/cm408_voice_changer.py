@@ -107,7 +107,7 @@ class VoiceChanger(SdkRule):
         call = site.call
         kc = check_keywords(call, "voice_changer." + new)
         if kc.refused:
-            self.report_site(site, msg + "; " + kc.note("voice_changer." + new))
+            self.report_site(site, msg + "; " + kc.note())
             return
         if old == "bytes":
             msg += (

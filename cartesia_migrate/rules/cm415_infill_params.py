@@ -95,7 +95,7 @@ class InfillParams(SdkRule):
         tts = self.code(site.receiver)  # type: ignore[arg-type]
         kc = check_keywords(site.call, "tts.infill", handled=("left_audio_path", "right_audio_path", "voice"))
         if kc.refused and (changes or blocked):
-            blocked = kc.note("tts.infill").replace("not fixed: ", "")
+            blocked = kc.note().replace("not fixed: ", "")
             edits = []
         if changes or blocked:
             msg = "4.x `%s.infill()` renamed its parameters: %s" % (
@@ -146,7 +146,7 @@ class InfillParams(SdkRule):
             return
         kc = check_keywords(call, "tts.infill", handled=[old for old, _ in FORMAT_KEYS])
         if kc.refused:
-            self.report_site(site, msg + "; " + kc.note("tts.infill"))
+            self.report_site(site, msg + "; " + kc.note())
             return
         fmt = [(key, site.arg(old)) for old, key in FORMAT_KEYS if site.arg(old) is not None]
         drop = [a for _, a in fmt[1:]]
