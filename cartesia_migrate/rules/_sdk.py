@@ -744,15 +744,6 @@ def _mentions(node: cst.CSTNode, name: str) -> bool:
     return any(_mentions(c, name) for c in node.children)
 
 
-def block_indent(module: cst.Module, ancestors: Sequence[cst.CSTNode]) -> str:
-    """The indentation of the statements of the innermost ``IndentedBlock`` in ``ancestors``."""
-    out = ""
-    for n in ancestors:
-        if isinstance(n, cst.IndentedBlock):
-            out += n.indent if n.indent is not None else module.default_indent
-    return out
-
-
 def bare_or_parenthesized(parent: Optional[cst.CSTNode], text: str) -> str:
     """``text`` (an ``a or b`` expression) as it may stand under ``parent``."""
     if isinstance(parent, (cst.Arg, cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Return, cst.Expr,

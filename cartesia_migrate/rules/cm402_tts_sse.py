@@ -22,12 +22,12 @@ from ..bindings import Scope, dotted_name
 from ..rule import Replace
 from ._prefilter import IMPORTS_CARTESIA, ident
 from ..rule import InsertBefore
+from ._imports import block_indent
 from ._sdk import (
     EventUses,
     SdkRule,
     Site,
     bare_or_parenthesized,
-    block_indent,
     call_with,
     check_keywords,
     is_true,

@@ -34,13 +34,14 @@ the audio (timestamps) and ``send`` keywords ``context()`` lacks.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
 from .. import catalog
 from ..bindings import Scope
 from ..rule import EditRequest, Replace
+from ._imports import block_indent
 from ._prefilter import IMPORTS_CARTESIA, ident
 from ._sdk import SdkRule, Site, code_at, fresh_name, is_skip_guard, is_true, is_type_test, string_value
 
@@ -348,7 +349,7 @@ class TtsWebsocket(SdkRule):
         body = self._event_body(loop, out)
         aw = "await " if is_async else ""
         stack = self.loops.get(id(loop), ())
-        indent = _indent(module, stack)
+        indent = block_indent(module, stack)
         if "\n" in self.code(send):  # the call was laid out over lines: one argument a line
             step = module.default_indent
             args = "\n" + "".join(f"{indent}{step}{a},\n" for a in ctx_args) + indent
@@ -481,14 +482,6 @@ def _voice_id_to_voice(call: cst.Call) -> List[EditRequest]:
 
 def _is_error_raise(stmt: cst.CSTNode, out: str) -> bool:
     return isinstance(stmt, cst.If) and stmt.orelse is None and is_type_test(stmt.test, out, cst.Equal, "error")
-
-
-def _indent(module: cst.Module, ancestors: Sequence[cst.CSTNode]) -> str:
-    out = ""
-    for n in ancestors:
-        if isinstance(n, cst.IndentedBlock):
-            out += n.indent if n.indent is not None else module.default_indent
-    return out
 
 
 class _AudioReads(cst.CSTTransformer):
