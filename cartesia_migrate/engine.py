@@ -975,11 +975,15 @@ def _execute(job_list: List[Job], models, cache, jobs: Optional[int],
             results[i] = FileResult(j.target.path)
         else:
             todo.append((i, j))
+
+    def run_here(items) -> None:  # in this process, one after the other
+        for n, (i, j) in enumerate(items, 1):
+            results[i] = run_job(j, models, cache)
+            tick(n, len(items))
+
     if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
         tick(0, len(todo))
-        for n, (i, j) in enumerate(todo, 1):
-            results[i] = run_job(j, models, cache)
-            tick(n, len(todo))
+        run_here(todo)
         return [results[i] for i in range(len(job_list))]
     # cache lookups are cheap: answer hits here, parse the misses in processes
     candidates, todo = todo, []
@@ -992,9 +996,7 @@ def _execute(job_list: List[Job], models, cache, jobs: Optional[int],
         todo.append((i, j))
     tick(0, len(todo))
     if len(todo) < PARALLEL_THRESHOLD:
-        for n, (i, j) in enumerate(todo, 1):
-            results[i] = run_job(j, models, cache)
-            tick(n, len(todo))
+        run_here(todo)
     else:
         # largest files first, in small chunks: no worker is left alone with a long tail
         todo.sort(key=lambda ij: -sizes.get(ij[1].target.path, 0))
