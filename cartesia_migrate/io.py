@@ -196,6 +196,14 @@ def own_private_dir(folder: str) -> None:
         os.chmod(folder, 0o700)
 
 
+def _discard(tmp: str) -> None:
+    """Remove a temporary file that will not be renamed into place (it may already be gone)."""
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+
+
 def write_private_file(path: str, data: bytes) -> None:
     """Replace ``path`` atomically with ``data`` in a new 0600 file (the tool's caches: never a user's file)."""
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
@@ -205,10 +213,7 @@ def write_private_file(path: str, data: bytes) -> None:
             f.write(data)
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _discard(tmp)
         raise
 
 
@@ -528,8 +533,5 @@ def _replace(real: str, folder: str, data: bytes, mode: int, st: Optional[os.sta
                     raise NotWritten(why)
             os.replace(tmp, real)
         except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            _discard(tmp)
             raise
